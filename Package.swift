@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layering (DESIGN.md §1): dependencies point strictly downward.
+//   CSQLite → SQLite → Schema/Ledger → Memory(+Search) → Server → memledger
+//   HTTP (sockets, no domain) → MCP (JSON-RPC) / OAuth → Server
+// C targets are our own and always compiled with optimisation, so hot loops are fast in debug too.
+let optimisedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-strict-aliasing"])]
+
+let package = Package(
+    name: "memledger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "memledger", targets: ["memledger"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CEventLoop", cSettings: optimisedC),
+        .target(name: "CKernels", cSettings: optimisedC),
+
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "Crypto"),
+        .target(name: "Schema"),
+        .target(name: "Ledger", dependencies: ["SQLite", "Crypto", "Schema"]),
+        .target(name: "Search", dependencies: ["CKernels"]),
+        .target(name: "MiniLM", dependencies: ["CKernels"]),
+        .target(name: "Memory", dependencies: ["Ledger", "SQLite", "Crypto", "Search"]),
+        .target(name: "HTTP", dependencies: ["CEventLoop"]),
+        .target(name: "MCP", dependencies: ["HTTP"]),
+        .target(name: "OAuth", dependencies: ["HTTP", "SQLite", "Crypto", "Ledger"]),
+        .target(name: "Server", dependencies: ["Memory", "Search", "MiniLM", "HTTP", "MCP", "OAuth", "Ledger", "SQLite", "Crypto"]),
+        .executableTarget(name: "memledger", dependencies: ["Server"]),
+
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SQLite", "Crypto", "Schema"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search"]),
+        .testTarget(name: "MemoryTests", dependencies: ["Memory", "Ledger", "SQLite", "Search"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "MCPTests", dependencies: ["MCP", "HTTP"]),
+        .testTarget(name: "OAuthTests", dependencies: ["OAuth", "HTTP", "Ledger"]),
+        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Memory", "HTTP", "MCP", "OAuth", "Ledger"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
