@@ -17,7 +17,7 @@ public final class Ledger: Sendable {
         self.path = path
         self.configuration = configuration
         let connection = try Connection(path: path)
-        try MigrationRunner.apply(configuration.migrations, to: connection, clock: configuration.clock)
+        try MigrationRunner.apply(configuration.migrations, to: connection, clock: Timestamp.now)
         self.writer = GroupCommitWriter(connection: connection, maxGroup: configuration.maxGroup)
         self.readers = ReaderPool(path: path, capacity: configuration.readerCount)
     }
@@ -29,6 +29,7 @@ public final class Ledger: Sendable {
 
     /// Runs `body` in a write transaction on the writer's thread and returns its result once the
     /// transaction is durably committed.
+    @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             let result = ResultBox<T>()
@@ -43,6 +44,7 @@ public final class Ledger: Sendable {
 
     /// The blocking form of `write`, for command-line work outside any async context.
     /// Never call it from the cooperative thread pool.
+    @discardableResult
     public func writeSync<T>(_ body: @escaping (LedgerTransaction) throws -> T) throws -> T {
         let result = ResultBox<T>()
         let failure = ResultBox<Error>()
