@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "OAuth", dependencies: ["HTTP", "SQLite", "Crypto", "Ledger", "JSON"]),
         .target(name: "Server", dependencies: ["Memory", "Search", "MiniLM", "HTTP", "MCP", "OAuth", "Ledger", "SQLite", "Crypto", "JSON"]),
         .executableTarget(name: "memledger", dependencies: ["Server"]),
+        // Benchmarks (run in release by the scripts in tools/); not part of the product.
+        .executableTarget(name: "memledger-bench", dependencies: ["Ledger", "SQLite", "Crypto", "Memory", "Search"], path: "tools/bench"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "MCPTests", dependencies: ["MCP", "JSON"]),
         .testTarget(name: "OAuthTests", dependencies: ["OAuth", "HTTP", "Ledger"]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"]),
+        .testTarget(name: "CLITests", dependencies: ["Ledger", "SQLite"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Memory", "HTTP", "MCP", "OAuth", "Ledger"]),
     ],
     swiftLanguageModes: [.v6]

@@ -42,7 +42,11 @@ public final class Connection {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
         if options.mode == .readWrite {
-            try execute("PRAGMA journal_mode=WAL")
+            // Switching a new database to WAL takes an exclusive lock that the busy handler does not
+            // always wait for while another process is creating the same file: retry for a while.
+            try retryingWhileBusy(for: Double(options.busyTimeoutMilliseconds) / 1000) {
+                try execute("PRAGMA journal_mode=WAL")
+            }
         }
         try execute(
             """
@@ -63,6 +67,18 @@ public final class Connection {
         SQLiteError(
             extendedCode: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)),
             operation: operation)
+    }
+
+    /// Runs `body` again while it fails with `SQLITE_BUSY`, up to `seconds`.
+    public func retryingWhileBusy<T>(for seconds: Double, _ body: () throws -> T) throws -> T {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while true {
+            do {
+                return try body()
+            } catch let error as SQLiteError where error.isBusy && ContinuousClock.now < deadline {
+                usleep(5_000)
+            }
+        }
     }
 
     /// Runs one or more statements that take no arguments (schema, pragmas).
