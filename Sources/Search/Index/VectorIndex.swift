@@ -1,0 +1,131 @@
+import CKernels
+
+/// An in-memory index of fixed-dimension vectors with exact cosine top-k search.
+///
+/// Vectors live in one contiguous row-major `[Float]`, so a search is a straight scan through
+/// memory by a SIMD kernel (AVX2+FMA when the CPU has it). Each row is also kept as int8 with a
+/// per-vector scale: above `SearchOptions.quantizedThreshold` rows, a search scans those (a
+/// quarter of the bytes) for `k × oversample` candidates and re-ranks them exactly.
+///
+/// Rows are identified by the caller's `Int64` ids; removal moves the last row into the hole
+/// (swap-remove), so slots are dense and row order is an implementation detail. Stored vectors
+/// and queries are L2-normalised, so the score is the cosine similarity whatever the embedder
+/// returned. It is a value type: copies share storage until written, and a copy may be searched
+/// from any thread while the original is updated.
+public struct VectorIndex: Sendable {
+    /// Components per vector.
+    public let dimension: Int
+
+    /// Row-major vectors, `count × dimension`.
+    var vectors: [Float] = []
+    /// The same rows quantised to int8, `count × dimension`.
+    var quantized: [Int8] = []
+    /// Per-row scale of `quantized`.
+    var scales: [Float] = []
+    /// The id of each row.
+    var rowIDs: [Int64] = []
+    /// The row of each id.
+    var slotByID: [Int64: Int32] = [:]
+
+    /// - Precondition: `dimension > 0`.
+    public init(dimension: Int) {
+        precondition(dimension > 0, "a vector index needs a positive dimension")
+        self.dimension = dimension
+    }
+
+    /// The number of vectors.
+    public var count: Int { rowIDs.count }
+    public var isEmpty: Bool { rowIDs.isEmpty }
+    /// The ids in the index, in row order.
+    public var ids: [Int64] { rowIDs }
+
+    public func contains(_ id: Int64) -> Bool { slotByID[id] != nil }
+
+    /// The stored (normalised) vector of `id`.
+    public func vector(for id: Int64) -> [Float]? {
+        guard let slot = slotByID[id] else { return nil }
+        let start = Int(slot) * dimension
+        return Array(vectors[start ..< start + dimension])
+    }
+
+    /// Makes room for `rows` vectors in total, avoiding reallocation while loading.
+    public mutating func reserveCapacity(_ rows: Int) {
+        vectors.reserveCapacity(rows * dimension)
+        quantized.reserveCapacity(rows * dimension)
+        scales.reserveCapacity(rows)
+        rowIDs.reserveCapacity(rows)
+        slotByID.reserveCapacity(rows)
+    }
+
+    /// Stores `vector` under `id`, replacing any previous vector of that id.
+    ///
+    /// The vector is L2-normalised first; an all-zero vector is kept as is and scores 0.
+    /// - Throws: `VectorIndexError` for a wrong dimension or a non-finite component.
+    public mutating func upsert(id: Int64, vector: [Float]) throws(VectorIndexError) {
+        let normalised = try normalise(vector)
+        var rowScale: Float = 0
+        var row = [Int8](repeating: 0, count: dimension)
+        normalised.withUnsafeBufferPointer { source in
+            row.withUnsafeMutableBufferPointer { target in
+                rowScale = mlk_quantize_i8(source.baseAddress, dimension, target.baseAddress)
+            }
+        }
+        if let slot = slotByID[id] {
+            let start = Int(slot) * dimension
+            vectors.replaceSubrange(start ..< start + dimension, with: normalised)
+            quantized.replaceSubrange(start ..< start + dimension, with: row)
+            scales[Int(slot)] = rowScale
+        } else {
+            precondition(rowIDs.count < Int(Int32.max), "a vector index holds at most 2^31 - 1 rows")
+            slotByID[id] = Int32(rowIDs.count)
+            rowIDs.append(id)
+            vectors += normalised
+            quantized += row
+            scales.append(rowScale)
+        }
+    }
+
+    /// Removes the vector of `id`; returns whether there was one.
+    @discardableResult
+    public mutating func remove(id: Int64) -> Bool {
+        guard let slot = slotByID.removeValue(forKey: id).map(Int.init) else { return false }
+        let last = rowIDs.count - 1
+        if slot != last {
+            let from = last * dimension, to = slot * dimension
+            for offset in 0 ..< dimension {
+                vectors[to + offset] = vectors[from + offset]
+                quantized[to + offset] = quantized[from + offset]
+            }
+            scales[slot] = scales[last]
+            rowIDs[slot] = rowIDs[last]
+            slotByID[rowIDs[slot]] = Int32(slot)
+        }
+        vectors.removeLast(dimension)
+        quantized.removeLast(dimension)
+        scales.removeLast()
+        rowIDs.removeLast()
+        return true
+    }
+
+    /// Removes every vector, keeping the dimension.
+    public mutating func removeAll() {
+        vectors.removeAll()
+        quantized.removeAll()
+        scales.removeAll()
+        rowIDs.removeAll()
+        slotByID.removeAll()
+    }
+
+    /// A unit-length copy of `vector`, checked against the index's dimension.
+    func normalise(_ vector: [Float]) throws(VectorIndexError) -> [Float] {
+        guard vector.count == dimension else { throw .dimensionMismatch(expected: dimension, actual: vector.count) }
+        guard vector.allSatisfy(\.isFinite) else { throw .nonFiniteComponent }
+        // Pre-scaling by the largest component keeps the sum of squares from overflowing.
+        let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
+        guard largest > 0 else { return vector }
+        let scaled = vector.map { $0 / largest }
+        let squared = scaled.withUnsafeBufferPointer { mlk_dot_f32($0.baseAddress, $0.baseAddress, dimension) }
+        let scale = 1 / squared.squareRoot()
+        return scaled.map { $0 * scale }
+    }
+}
