@@ -16,7 +16,9 @@ public final class Ledger: Sendable {
     public init(path: String, configuration: LedgerConfiguration = LedgerConfiguration()) throws {
         self.path = path
         self.configuration = configuration
-        let connection = try Connection(path: path)
+        var options = ConnectionOptions()
+        options.durable = configuration.durable
+        let connection = try Connection(path: path, options: options)
         try MigrationRunner.apply(configuration.migrations, to: connection, clock: Timestamp.now)
         self.writer = GroupCommitWriter(connection: connection, maxGroup: configuration.maxGroup)
         self.readers = ReaderPool(path: path, capacity: configuration.readerCount)

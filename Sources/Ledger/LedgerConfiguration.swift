@@ -12,6 +12,8 @@ public struct LedgerConfiguration: Sendable {
     public var readerCount = 4
     /// The most jobs one group commit holds.
     public var maxGroup = 256
+    /// Acknowledge a write only once it is on disk (see `ConnectionOptions.durable`).
+    public var durable = true
 
     public init() {}
 }

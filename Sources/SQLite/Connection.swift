@@ -9,6 +9,10 @@ public struct ConnectionOptions: Sendable {
     public var busyTimeoutMilliseconds: Int32 = 10_000
     /// Statements kept prepared per connection.
     public var statementCacheSize = 64
+    /// Wait for every commit to reach the disk (`synchronous=FULL`). Only throwaway stores (scratch
+    /// rebuilds, long generated test sequences) turn it off, getting `NORMAL`: durable across process
+    /// crashes, not across power loss.
+    public var durable = true
 
     public init(mode: Mode = .readWrite) { self.mode = mode }
 }
@@ -50,7 +54,7 @@ public final class Connection {
         }
         try execute(
             """
-            PRAGMA synchronous=FULL;
+            PRAGMA synchronous=\(options.durable ? "FULL" : "NORMAL");
             PRAGMA foreign_keys=ON;
             PRAGMA secure_delete=ON;
             PRAGMA temp_store=MEMORY;

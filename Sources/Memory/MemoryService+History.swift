@@ -1,0 +1,127 @@
+import JSON
+import Ledger
+import SQLite
+
+/// One change in a memory's history, in ledger order.
+public struct HistoryEntry: Sendable, Hashable {
+    public var position: Int64
+    public var version: Int64
+    /// `added`, `updated`, `deleted`, `restored` or `redacted`.
+    public var event: String
+    public var at: Timestamp
+    public var content: String?
+    public var previousContent: String?
+    public var metadata: JSONObject?
+    public var previousMetadata: JSONObject?
+    public var agentID: String?
+    public var clientID: String?
+    public var actor: String?
+    public var transport: Transport
+    /// True when this entry's content was erased by a redaction.
+    public var redacted: Bool
+
+    public var json: JSONValue {
+        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        var o: JSONObject = [
+            "position": .int(position), "version": .int(version), "event": .string(event), "created_at": .string(at.rfc3339),
+            "content": text(content), "previous_content": text(previousContent), "agent_id": text(agentID),
+            "client_id": text(clientID), "actor": text(actor), "transport": .string(transport.rawValue),
+        ]
+        o["metadata"] = metadata.map(JSONValue.object) ?? .null
+        o["previous_metadata"] = previousMetadata.map(JSONValue.object) ?? .null
+        if redacted { o["redacted"] = .bool(true) }
+        return .object(o)
+    }
+}
+
+extension MemoryService {
+    /// Every change of memory `id` (live, deleted or redacted), oldest first.
+    public func history(_ id: String, caller: Caller) throws -> [HistoryEntry] {
+        guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
+        let events = try ledger.stream(id)
+        guard let first = events.first, first.userID == caller.userID, first.type.hasPrefix("memory.") else {
+            throw MemoryError.notFound(id)
+        }
+        return Self.history(of: events)
+    }
+
+    static func history(of events: [RecordedEvent]) -> [HistoryEntry] {
+        var current: MemoryEvent.State?
+        var entries: [HistoryEntry] = []
+        for event in events {
+            let state = MemoryEvent.State(payload: event.payload)
+            let carriesState = [MemoryEvent.added, MemoryEvent.updated, MemoryEvent.restored].contains(event.type)
+            entries.append(
+                HistoryEntry(
+                    position: event.position, version: event.streamVersion,
+                    event: String(event.type.dropFirst("memory.".count)), at: event.occurredAt,
+                    content: carriesState ? state?.content : nil, previousContent: current?.content,
+                    metadata: carriesState ? state?.metadata : nil, previousMetadata: current?.metadata,
+                    agentID: event.provenance.agentID, clientID: event.provenance.clientID, actor: event.provenance.actor,
+                    transport: event.provenance.transport, redacted: carriesState && event.isRedacted))
+            if carriesState { current = state }
+        }
+        return entries
+    }
+
+    /// The state a memory had at version `n` (the last state-carrying event at or before it).
+    static func state(atVersion n: Int64, of events: [RecordedEvent]) -> (MemoryEvent.State?, found: Bool) {
+        var state: MemoryEvent.State?
+        var found = false
+        for event in events where event.streamVersion <= n {
+            if [MemoryEvent.added, MemoryEvent.updated, MemoryEvent.restored].contains(event.type) {
+                state = MemoryEvent.State(payload: event.payload)
+                found = true
+            }
+        }
+        return (state, found)
+    }
+
+    /// Brings a deleted memory back with its last content and metadata, as a new event.
+    public func restore(_ id: String, caller: Caller) async throws -> Memory {
+        guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
+        return try await ledger.write { tx -> Memory in
+            let events = try Ledger.events(in: tx.db, after: 0, limit: Int.max, filter: EventFilter(streamID: id))
+            guard let last = events.last, events.first?.userID == caller.userID else { throw MemoryError.notFound(id) }
+            guard last.type == MemoryEvent.deleted else {
+                if last.type == MemoryEvent.redacted { throw MemoryError(.conflict, "memory \(id) was redacted; its content is gone") }
+                throw MemoryError(.conflict, "memory \(id) is not deleted")
+            }
+            guard let state = Self.state(atVersion: last.streamVersion, of: events).0 else {
+                throw MemoryError(.conflict, "memory \(id) has no content to restore")
+            }
+            if let other = try tx.db.first(
+                "SELECT id FROM memories WHERE user_id = ? AND fingerprint = ?",
+                [.text(caller.userID), .text(ContentNormalizer.fingerprint(state.content))], { $0.string(0) })
+            {
+                throw MemoryError(.conflict, "memory \(other) already has this content")
+            }
+            try tx.append(
+                to: id, expected: .exact(last.streamVersion),
+                events: [NewEvent(type: MemoryEvent.restored, userID: caller.userID, payload: state.payload)],
+                provenance: caller.provenance)
+            return try Self.memory(id, userID: caller.userID, in: tx.db)!
+        }
+    }
+
+    /// Sets a live memory back to the content and metadata it had at version `version`, as a new event.
+    public func revert(_ id: String, toVersion version: Int64, caller: Caller) async throws -> Memory {
+        guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
+        return try await ledger.write { tx -> Memory in
+            guard let current = try Self.memory(id, userID: caller.userID, in: tx.db) else { throw MemoryError.notFound(id) }
+            guard (1...current.version).contains(version) else {
+                throw MemoryError.invalid("version must be between 1 and \(current.version)")
+            }
+            let events = try Ledger.events(in: tx.db, after: 0, limit: Int.max, filter: EventFilter(streamID: id))
+            let (found, _) = Self.state(atVersion: version, of: events)
+            guard var state = found else { throw MemoryError(.conflict, "the content of version \(version) was redacted") }
+            state.agentID = current.agentID
+            if state.content == current.content && state.metadata == current.metadata { return current }
+            try tx.append(
+                to: id, expected: .exact(current.version),
+                events: [NewEvent(type: MemoryEvent.updated, userID: caller.userID, payload: state.payload)],
+                provenance: caller.provenance)
+            return try Self.memory(id, userID: caller.userID, in: tx.db)!
+        }
+    }
+}
