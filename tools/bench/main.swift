@@ -1,1 +1,44 @@
-print("memledger-bench")
+import Foundation
+
+/// `memledger-bench`: performance measurements that are too long for the unit tests.
+///
+/// Every subcommand is a type with `help`, an initialiser that validates its options and `run()`.
+/// Build with `-c release`; figures from a debug build mean little.
+
+let benchUsage = """
+    usage: memledger-bench <command> [options]
+
+    commands:
+      ledger    durable appends/s with 1 and 16 writers beside plain SQLite's fsync-bound commit rate
+
+    Every command takes --help.
+    """
+
+signal(SIGPIPE, SIG_IGN)
+let benchWords = Array(CommandLine.arguments.dropFirst())
+let benchCommand = benchWords.first ?? "--help"
+let benchRest = Array(benchWords.dropFirst())
+
+func runBenchCommand() async -> BenchExitCode {
+    do {
+        switch benchCommand {
+        case "--help", "-h", "help":
+            print(benchUsage)
+            return .ok
+        case "ledger":
+            if benchRest.contains("--help") { print(LedgerBenchmark.help); return .ok }
+            return try await LedgerBenchmark(benchRest).run()
+        default:
+            FileHandle.standardError.write(Data("unknown command '\(benchCommand)'\n\(benchUsage)\n".utf8))
+            return .usage
+        }
+    } catch let error as BenchUsageError {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        return .usage
+    } catch {
+        FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
+        return .unavailable
+    }
+}
+
+exit(await runBenchCommand().rawValue)
