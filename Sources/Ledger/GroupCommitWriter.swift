@@ -28,7 +28,11 @@ final class GroupCommitWriter: Sendable {
     init(connection: Connection, maxGroup: Int = 256) {
         self.maxGroup = maxGroup
         let box = ConnectionHandoff(connection)
-        let thread = Thread { [self] in self.loop(box.connection) }
+        let thread = Thread { [self] in
+            self.loop(box.connection!)
+            box.connection = nil  // close it before `stop` returns
+            self.done.signal()
+        }
         thread.name = "memledger.writer"
         thread.start()
     }
@@ -65,10 +69,7 @@ final class GroupCommitWriter: Sendable {
                 }
                 if !jobs.isEmpty { commit(jobs, on: connection) }
                 if jobs.count < maxGroup {
-                    if stopped && state.withLock({ $0.queue.isEmpty }) {
-                        done.signal()
-                        return
-                    }
+                    if stopped && state.withLock({ $0.queue.isEmpty }) { return }
                     break
                 }
             }
@@ -112,6 +113,6 @@ final class GroupCommitWriter: Sendable {
 
 /// Hands the writer connection to the writer thread; no other thread touches it afterwards.
 private final class ConnectionHandoff: @unchecked Sendable {
-    let connection: Connection
+    var connection: Connection?
     init(_ connection: Connection) { self.connection = connection }
 }

@@ -88,10 +88,12 @@ extension Ledger {
 
     /// Every event of one stream, in order.
     public func stream(_ streamID: String) throws -> [RecordedEvent] {
-        try read { db in
-            try db.query(
-                Self.selectEvent + " WHERE e.stream_id = ? ORDER BY e.stream_version", [.text(streamID)], Self.decodeEvent)
-        }
+        try read { db in try Self.stream(streamID, in: db) }
+    }
+
+    /// Every event of one stream, in order, read on `db` (inside a write transaction, say).
+    public static func stream(_ streamID: String, in db: Connection) throws -> [RecordedEvent] {
+        try db.query(Self.selectEvent + " WHERE e.stream_id = ? ORDER BY e.stream_version", [.text(streamID)], Self.decodeEvent)
     }
 
     /// The chain head.

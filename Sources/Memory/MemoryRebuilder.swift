@@ -26,7 +26,7 @@ public enum MemoryRebuilder {
         let schema = try Ledger(path: target)
         schema.close()
         let db = try Connection(path: target)
-        try db.execute("PRAGMA synchronous=OFF; PRAGMA journal_mode=OFF")
+        try db.execute("PRAGMA synchronous=OFF")
         let projector = MemoryProjector()
         var filter = EventFilter()
         if case .time(let t) = bound { filter.until = t }
@@ -51,7 +51,6 @@ public enum MemoryRebuilder {
         }
         try db.run(
             "INSERT INTO projection_checkpoints (name, position) VALUES (?, ?)", .text(projector.name), .integer(after))
-        try db.execute("PRAGMA journal_mode=WAL")
         return (applied, after)
     }
 

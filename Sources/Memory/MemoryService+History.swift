@@ -81,7 +81,7 @@ extension MemoryService {
     public func restore(_ id: String, caller: Caller) async throws -> Memory {
         guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
         return try await ledger.write { tx -> Memory in
-            let events = try Ledger.events(in: tx.db, after: 0, limit: Int.max, filter: EventFilter(streamID: id))
+            let events = try Ledger.stream(id, in: tx.db)
             guard let last = events.last, events.first?.userID == caller.userID else { throw MemoryError.notFound(id) }
             guard last.type == MemoryEvent.deleted else {
                 if last.type == MemoryEvent.redacted { throw MemoryError(.conflict, "memory \(id) was redacted; its content is gone") }
@@ -112,7 +112,7 @@ extension MemoryService {
             guard (1...current.version).contains(version) else {
                 throw MemoryError.invalid("version must be between 1 and \(current.version)")
             }
-            let events = try Ledger.events(in: tx.db, after: 0, limit: Int.max, filter: EventFilter(streamID: id))
+            let events = try Ledger.stream(id, in: tx.db)
             let (found, _) = Self.state(atVersion: version, of: events)
             guard var state = found else { throw MemoryError(.conflict, "the content of version \(version) was redacted") }
             state.agentID = current.agentID

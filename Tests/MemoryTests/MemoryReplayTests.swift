@@ -1,0 +1,134 @@
+import Foundation
+import JSON
+import Ledger
+import SQLite
+import Testing
+
+@testable import Memory
+
+@Suite struct MemoryReplayTests {
+    /// A seeded pseudo-random generator (SplitMix64), so a failing sequence can be replayed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func snapshot(_ path: String) throws -> [String: [[SQLValue]]] {
+        try MemoryRebuilder.snapshot(of: try Connection(path: path, options: .init(mode: .readOnly)))
+    }
+
+    @Test func incrementalEqualsRebuiltAfterFiveThousandRandomCommands() async throws {
+        let store = try Store(durable: false)
+        var rng = SplitMix(state: 20_261_203)
+        let words = ["tea", "coffee", "Lisbon", "Porto", "peanuts", "dark mode", "vim", "rust", "swift", "日本", "Zoë", "🥜"]
+        var live: [String] = []
+        var deleted: [String] = []
+        var middle: (position: Int64, snapshot: [String: [[SQLValue]]])?
+        let users = ["alice", "bob"]
+        for step in 0..<5_000 {
+            let who = caller(["claude", "codex", "chatgpt"].randomElement(using: &rng)!, user: users.randomElement(using: &rng)!)
+            let roll = Int.random(in: 0..<100, using: &rng)
+            do {
+                if roll < 45 || live.isEmpty {
+                    let text = (0..<3).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ") + " \(Int.random(in: 0..<400, using: &rng))"
+                    let m = try await store.service.add(text, by: who, metadata: ["n": .int(Int64(step % 7))])
+                    if !live.contains(m.id) { live.append(m.id) }
+                } else if roll < 75 {
+                    let id = live.randomElement(using: &rng)!
+                    _ = try await store.service.update(id, content: "changed \(step)", metadata: roll % 2 == 0 ? ["s": .int(Int64(step))] : nil, caller: who)
+                } else if roll < 88 {
+                    let id = live.remove(at: Int.random(in: 0..<live.count, using: &rng))
+                    _ = try await store.service.delete(id, caller: who)
+                    deleted.append(id)
+                } else if roll < 94, !deleted.isEmpty {
+                    let id = deleted.remove(at: Int.random(in: 0..<deleted.count, using: &rng))
+                    _ = try await store.service.restore(id, caller: who)
+                    live.append(id)
+                } else {
+                    let id = live.randomElement(using: &rng)!
+                    _ = try await store.service.revert(id, toVersion: 1, caller: who)
+                }
+            } catch let error as MemoryError where error.code == .notFound || error.code == .conflict {
+                // Commands against another user's memory or duplicate content are refused; that is part of the mix.
+            }
+            if step == 2_500 {
+                middle = (try store.service.ledger.head().position, try snapshot(store.database))
+            }
+        }
+        // The whole ledger rebuilt equals the live store, row by row.
+        let rebuilt = store.dir + "/rebuilt.sqlite"
+        let (count, _) = try MemoryRebuilder.rebuild(from: store.service.ledger, into: rebuilt)
+        #expect(count == (try store.service.ledger.head().position))
+        let liveRows = try snapshot(store.database)
+        let rebuiltRows = try snapshot(rebuilt)
+        #expect(liveRows["memories"]!.count > 100)
+        #expect(liveRows == rebuiltRows)
+        // The store as of the middle position equals the live store captured then.
+        let (position, captured) = try #require(middle)
+        let pointInTime = store.dir + "/as-of.sqlite"
+        try MemoryRebuilder.rebuild(from: store.service.ledger, into: pointInTime, until: .position(position))
+        #expect(try snapshot(pointInTime) == captured)
+    }
+
+    @Test func pointInTimeByTimeIncludesEveryEventAtOrBeforeIt() async throws {
+        let clock = ScriptedClock([1_000, 2_000, 3_000])
+        let store = try Store(clock: { clock.next() })
+        let m = try await store.service.add("one")
+        _ = try await store.service.update(m.id, content: "two", caller: caller())
+        _ = try await store.service.update(m.id, content: "three", caller: caller())
+        let path = store.dir + "/t.sqlite"
+        try MemoryRebuilder.rebuild(from: store.service.ledger, into: path, until: .time(Timestamp(milliseconds: 2_000)))
+        let rows = try snapshot(path)["memories"]!
+        #expect(rows.count == 1 && rows[0][3] == .text("two"))
+        #expect(throws: MemoryError.self) { try MemoryRebuilder.rebuild(from: store.service.ledger, into: path) }
+    }
+
+    @Test func redactionErasesEveryByteAndKeepsHistoryAndTheChain() async throws {
+        let store = try Store()
+        let secret = "my bank PIN is 7391-SECRETWORD"
+        let m = try await store.service.add(secret, by: caller("claude"))
+        _ = try await store.service.update(m.id, content: secret + " (updated)", caller: caller("codex"))
+        let keep = try await store.service.add("harmless neighbour")
+        let beforeRedaction = try store.service.ledger.head().position
+        let operatorCaller = Caller(userID: "alice", provenance: Provenance(agentID: "ops", clientID: "owner", actor: "operator", transport: .cli))
+
+        let result = try await store.service.redact(m.id, reason: "secret stored by mistake", caller: operatorCaller)
+        #expect(result.payloadsErased == 2)
+
+        for file in [store.database, store.database + "-wal"] {
+            let data = bytes(of: file)
+            #expect(data.range(of: Data("SECRETWORD".utf8)) == nil, "\(file) still holds the content")
+            #expect(data.range(of: Data("secretword".utf8)) == nil, "\(file) still holds the indexed terms")
+        }
+        #expect(try store.service.ledger.verify().isValid)
+        #expect(throws: MemoryError.notFound(m.id)) { try store.service.get(m.id, caller: caller()) }
+        #expect(try store.service.get(keep.id, caller: caller()).content == "harmless neighbour")
+        let history = try store.service.history(m.id, caller: caller())
+        #expect(history.map(\.event) == ["added", "updated", "redacted"])
+        #expect(history.prefix(2).allSatisfy { $0.redacted && $0.content == nil })
+        #expect(history.last?.clientID == "owner" && history.last?.actor == "operator")
+        // A point-in-time store from before the redaction shows the memory, its content redacted.
+        let path = store.dir + "/before.sqlite"
+        try MemoryRebuilder.rebuild(from: store.service.ledger, into: path, until: .position(beforeRedaction))
+        let row = try #require(try snapshot(path)["memories"]!.first { $0[1] == .text(m.id) })
+        #expect(row[3] == .null && row[15] == .integer(1))
+    }
+
+    @Test func redactUserErasesAllOfThatUsersMemories() async throws {
+        let store = try Store()
+        for i in 0..<3 { try await store.service.add("bob secret \(i) ZEBRAWORD", by: caller(user: "bob")) }
+        try await store.service.add("alice keeps this", by: caller(user: "alice"))
+        let result = try await store.service.redactUser("bob", reason: "account closed", caller: caller(user: "bob"))
+        #expect(result.memoryIDs.count == 3)
+        #expect(bytes(of: store.database).range(of: Data("ZEBRAWORD".utf8)) == nil)
+        #expect(try store.service.list(caller: caller(user: "bob")).total == 0)
+        #expect(try store.service.list(caller: caller(user: "alice")).total == 1)
+        #expect(try store.service.ledger.verify().isValid)
+    }
+}
