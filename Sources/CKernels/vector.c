@@ -175,6 +175,24 @@ void mlk_dot_rows_i8(const int8_t *matrix, const float *scales, size_t rows, siz
     mlk_dot_rows_i8_portable(matrix, scales, rows, dim, query, query_scale, out);
 }
 
+int mlk_normalize_f32(const float *v, size_t n, float *out) {
+    float largest = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i])) return -1;
+        float a = fabsf(v[i]);
+        if (a > largest) largest = a;
+    }
+    if (largest == 0) {
+        for (size_t i = 0; i < n; i++) out[i] = v[i];
+        return 0;
+    }
+    float inv_largest = 1.0f / largest;
+    for (size_t i = 0; i < n; i++) out[i] = v[i] * inv_largest;
+    float scale = 1.0f / sqrtf(mlk_dot_f32(out, out, n));
+    for (size_t i = 0; i < n; i++) out[i] *= scale;
+    return 0;
+}
+
 float mlk_quantize_i8(const float *v, size_t n, int8_t *out) {
     float max_abs = 0;
     for (size_t i = 0; i < n; i++) {

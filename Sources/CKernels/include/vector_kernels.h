@@ -26,6 +26,11 @@ void mlk_dot_rows_f32_portable(const float *matrix, size_t rows, size_t dim, con
 void mlk_dot_gather_f32(const float *matrix, size_t dim, const int32_t *slots, size_t count,
                         const float *query, float *out);
 
+/// Writes `v / |v|` to `out` (scaled first by its largest component, so the sum of squares cannot
+/// overflow); an all-zero vector is copied as is. Returns 0, or -1 without writing `out` when a
+/// component is NaN or infinite.
+int mlk_normalize_f32(const float *v, size_t n, float *out);
+
 /// Symmetric int8 quantisation with one scale per vector: `out[i] = round(v[i] / scale)`, in
 /// [-127, 127], with `scale = max|v| / 127` (0 for an all-zero vector). Returns the scale.
 float mlk_quantize_i8(const float *v, size_t n, int8_t *out);

@@ -9,7 +9,7 @@
 /// |---|---|
 /// | folded, stemmed word, stopwords dropped (`w:allergi`) | 1.0 |
 /// | two consecutive such words (`b:peanut allergi`) | 0.5 |
-/// | character 3-, 4- and 5-grams of each word of 3+ letters, with `<` `>` boundaries | 0.6 in total per word (each `0.6/√n`) |
+/// | character 3-, 4- and 5-grams of each such stem of 3+ letters, with `<` `>` boundaries | 0.6 in total per word (each `0.6/√n`) |
 /// | CJK character bigram / single character (`H:坚果`, `h:坚`) | 1.0 / 0.4 |
 /// | emoji (`w:emoji1f95c`) | 1.0 |
 ///
@@ -48,7 +48,7 @@ public struct BuiltinEmbedder: Embedder {
                 add("w:" + stem, 1.0)
                 if let previousWord { add("b:" + previousWord + " " + stem, 0.5) }
                 previousWord = stem
-                addCharacterGrams(of: word, add: add)
+                addCharacterGrams(of: stem, add: add)
             case .cjk(let run):
                 previousWord = nil
                 for character in run { add("h:" + String(character), 0.4) }

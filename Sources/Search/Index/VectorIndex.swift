@@ -64,11 +64,9 @@ public struct VectorIndex: Sendable {
     public mutating func upsert(id: Int64, vector: [Float]) throws(VectorIndexError) {
         let normalised = try normalise(vector)
         var rowScale: Float = 0
-        var row = [Int8](repeating: 0, count: dimension)
-        normalised.withUnsafeBufferPointer { source in
-            row.withUnsafeMutableBufferPointer { target in
-                rowScale = mlk_quantize_i8(source.baseAddress, dimension, target.baseAddress)
-            }
+        let row = [Int8](unsafeUninitializedCapacity: dimension) { buffer, initialized in
+            rowScale = mlk_quantize_i8(normalised, dimension, buffer.baseAddress)
+            initialized = dimension
         }
         if let slot = slotByID[id] {
             let start = Int(slot) * dimension
@@ -92,10 +90,8 @@ public struct VectorIndex: Sendable {
         let last = rowIDs.count - 1
         if slot != last {
             let from = last * dimension, to = slot * dimension
-            for offset in 0 ..< dimension {
-                vectors[to + offset] = vectors[from + offset]
-                quantized[to + offset] = quantized[from + offset]
-            }
+            vectors.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: to).update(from: $0.baseAddress! + from, count: dimension) }
+            quantized.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: to).update(from: $0.baseAddress! + from, count: dimension) }
             scales[slot] = scales[last]
             rowIDs[slot] = rowIDs[last]
             slotByID[rowIDs[slot]] = Int32(slot)
@@ -119,13 +115,13 @@ public struct VectorIndex: Sendable {
     /// A unit-length copy of `vector`, checked against the index's dimension.
     func normalise(_ vector: [Float]) throws(VectorIndexError) -> [Float] {
         guard vector.count == dimension else { throw .dimensionMismatch(expected: dimension, actual: vector.count) }
-        guard vector.allSatisfy(\.isFinite) else { throw .nonFiniteComponent }
-        // Pre-scaling by the largest component keeps the sum of squares from overflowing.
-        let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
-        guard largest > 0 else { return vector }
-        let scaled = vector.map { $0 / largest }
-        let squared = scaled.withUnsafeBufferPointer { mlk_dot_f32($0.baseAddress, $0.baseAddress, dimension) }
-        let scale = 1 / squared.squareRoot()
-        return scaled.map { $0 * scale }
+        var status: Int32 = 0
+        let unit = [Float](unsafeUninitializedCapacity: dimension) { buffer, initialized in
+            status = mlk_normalize_f32(vector, dimension, buffer.baseAddress)
+            if status != 0 { buffer.initialize(repeating: 0) }
+            initialized = dimension
+        }
+        guard status == 0 else { throw .nonFiniteComponent }
+        return unit
     }
 }
