@@ -19,6 +19,14 @@ public struct JSONObject: Sendable {
         index = nil
     }
 
+    /// Adopts parallel arrays the caller guarantees have distinct keys and at most
+    /// `indexThreshold` members (the parser's fast path).
+    init(uniqueKeys keys: [String], values: [JSONValue]) {
+        self.keys = keys
+        self.values = values
+        self.index = nil
+    }
+
     /// Builds an object from pairs in order; a repeated key keeps its first position and last value.
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
         self.init()

@@ -12,6 +12,10 @@ struct JSONParser {
     private var depth = 0
     /// Reused buffer for strings that contain escapes.
     private var scratch: [UInt8] = []
+    /// Elements and members of the containers being parsed, innermost last. Building each array
+    /// at its final size when the container closes avoids repeated growth of many small arrays.
+    private var valueStack: [JSONValue] = []
+    private var keyStack: [String] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -79,16 +83,17 @@ struct JSONParser {
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         position += 1  // [
-        var elements: [JSONValue] = []
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        let base = valueStack.count
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            let element = try parseValue()
+            valueStack.append(element)
             skipWhitespace()
             guard position < bytes.count else { throw JSONParseError(.unexpectedEnd, at: position, "unterminated array") }
             switch bytes[position] {
@@ -97,6 +102,8 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 position += 1
                 depth -= 1
+                let elements = Array(valueStack[base...])
+                valueStack.removeSubrange(base...)
                 return .array(elements)
             default:
                 throw JSONParseError(.unexpectedCharacter, at: position, "expected ',' or ']'")
@@ -107,13 +114,15 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         position += 1  // {
-        var object = JSONObject()
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let base = keyStack.count
+        let valueBase = valueStack.count
+        var hasDuplicates = false
         while true {
             skipWhitespace()
             guard position < bytes.count else { throw JSONParseError(.unexpectedEnd, at: position, "unterminated object") }
@@ -128,8 +137,12 @@ struct JSONParser {
             }
             position += 1
             skipWhitespace()
-            // RFC 8259 §4 leaves duplicate names to the implementation: the last one wins.
-            object[key] = try parseValue()
+            let value = try parseValue()
+            if !hasDuplicates, keyStack.count - base < JSONObject.indexThreshold {
+                hasDuplicates = keyStack[base...].contains(key)
+            }
+            keyStack.append(key)
+            valueStack.append(value)
             skipWhitespace()
             guard position < bytes.count else { throw JSONParseError(.unexpectedEnd, at: position, "unterminated object") }
             switch bytes[position] {
@@ -138,6 +151,19 @@ struct JSONParser {
             case UInt8(ascii: "}"):
                 position += 1
                 depth -= 1
+                let object: JSONObject
+                let count = keyStack.count - base
+                if hasDuplicates || count > JSONObject.indexThreshold {
+                    // RFC 8259 §4 leaves duplicate names to the implementation: the last one
+                    // wins, at the first one's position. Large objects go through the indexed path.
+                    var built = JSONObject()
+                    for i in 0..<count { built[keyStack[base + i]] = valueStack[valueBase + i] }
+                    object = built
+                } else {
+                    object = JSONObject(uniqueKeys: Array(keyStack[base...]), values: Array(valueStack[valueBase...]))
+                }
+                keyStack.removeSubrange(base...)
+                valueStack.removeSubrange(valueBase...)
                 return .object(object)
             default:
                 throw JSONParseError(.unexpectedCharacter, at: position, "expected ',' or '}'")
@@ -384,6 +410,11 @@ extension JSONValue {
         if let result { return try result.get() }
         let copy = Array(bytes)
         return try copy.withUnsafeBufferPointer { buffer in parse(buffer: buffer, maxDepth: maxDepth) }.get()
+    }
+
+    /// Parses a byte array; a non-generic entry point for the common case of a request body.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buffer in parse(buffer: buffer, maxDepth: maxDepth) }.get()
     }
 
     /// Parses a JSON text held in a `String`.

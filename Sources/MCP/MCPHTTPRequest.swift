@@ -28,33 +28,3 @@ public struct MCPHTTPRequest: Sendable {
         }
     }
 }
-
-/// The handler's answer; the composition layer writes it out with its HTTP server.
-public struct MCPHTTPResponse: Sendable {
-    public var status: Int
-    public var headers: [(String, String)]
-    public var body: [UInt8]
-
-    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-
-    /// The first value of header `name`, compared case-insensitively.
-    public func header(_ name: String) -> String? {
-        headers.first { asciiCaseInsensitiveEqual($0.0, name) }?.1
-    }
-}
-
-func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lowerASCII($0) == lowerASCII($1) }
-}
-
-func lowerASCII(_ byte: UInt8) -> UInt8 {
-    (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) ? byte + 32 : byte
-}
-
-func lowercasedASCII(_ text: String) -> String {
-    String(decoding: text.utf8.map(lowerASCII), as: UTF8.self)
-}

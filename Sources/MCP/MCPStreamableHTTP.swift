@@ -221,13 +221,3 @@ public struct MCPStreamableHTTP: Sendable {
         return false
     }
 }
-
-extension String {
-    /// The string without leading and trailing spaces and tabs (HTTP optional whitespace).
-    func trimmingASCIISpaces() -> String {
-        var view = Substring(self)
-        while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
-        while let last = view.last, last == " " || last == "\t" { view.removeLast() }
-        return String(view)
-    }
-}

@@ -186,3 +186,17 @@ func rejectsInvalidUTF8(_ sequence: [UInt8]) throws {
     #expect(value == ["k": [1, 2]])
     #expect(try JSONValue.parse(bytes[5...9]) == [1, 2])
 }
+
+@Test func largeObjectsKeepOrderAndResolveDuplicates() throws {
+    let members = (0..<30).map { "\"k\($0)\":\($0)" } + ["\"k3\":\"again\"", "\"k29\":null"]
+    let value = try JSONValue.parse("{" + members.joined(separator: ",") + "}")
+    let object = try #require(value.objectValue)
+    #expect(object.count == 30)
+    #expect(object.keys == (0..<30).map { "k\($0)" })
+    #expect(object["k3"] == "again")
+    #expect(object["k29"] == .null)
+    #expect(object["k28"] == 28)
+    // Nested containers inside a large object come back intact.
+    let nested = try JSONValue.parse("[{\"a\":[1,{\"b\":[2,3]}],\"c\":{}},[[],[4]]]")
+    #expect(nested == [["a": [1, ["b": [2, 3]]], "c": [:]], [[], [4]]])
+}
