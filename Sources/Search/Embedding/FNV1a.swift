@@ -14,8 +14,27 @@ enum FNV1a {
         return hash
     }
 
+    static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// Continues a hash with more bytes, for features sharing a prefix.
+    @inline(__always)
+    static func feed(_ hash: UInt64, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash = hash
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
     static func mixed(_ string: String) -> UInt64 {
-        var h = hash64(string.utf8)
+        finalise(hash64(string.utf8))
+    }
+
+    /// MurmurHash3's `fmix64`.
+    @inline(__always)
+    static func finalise(_ hash: UInt64) -> UInt64 {
+        var h = hash
         h ^= h >> 33
         h &*= 0xff51_afd7_ed55_8ccd
         h ^= h >> 33

@@ -9,9 +9,12 @@ enum Stemmer {
         var chars = Array(word.utf8)
         guard chars.count > 3, chars.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
 
-        func ends(_ suffix: String) -> Bool {
-            let s = Array(suffix.utf8)
-            return chars.count >= s.count && Array(chars.suffix(s.count)) == s
+        func ends(_ suffix: StaticString) -> Bool {
+            let count = suffix.utf8CodeUnitCount
+            guard chars.count >= count else { return false }
+            let offset = chars.count - count
+            for i in 0 ..< count where chars[offset + i] != suffix.utf8Start[i] { return false }
+            return true
         }
         func hasVowel(_ slice: ArraySlice<UInt8>) -> Bool {
             slice.contains { "aeiouy".utf8.contains($0) }
