@@ -10,6 +10,7 @@ let benchUsage = """
 
     commands:
       ledger    durable appends/s with 1 and 16 writers beside plain SQLite's fsync-bound commit rate
+      memory    adds/s, list latency at 10k and 100k memories, replay/rebuild rate of a large ledger
 
     Every command takes --help.
     """
@@ -28,6 +29,9 @@ func runBenchCommand() async -> BenchExitCode {
         case "ledger":
             if benchRest.contains("--help") { print(LedgerBenchmark.help); return .ok }
             return try await LedgerBenchmark(benchRest).run()
+        case "memory":
+            if benchRest.contains("--help") { print(MemoryBenchmark.help); return .ok }
+            return try await MemoryBenchmark(benchRest).run()
         default:
             FileHandle.standardError.write(Data("unknown command '\(benchCommand)'\n\(benchUsage)\n".utf8))
             return .usage
