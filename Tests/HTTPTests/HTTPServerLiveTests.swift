@@ -106,6 +106,20 @@ import Testing
         }
     }
 
+    @Test func slowClientIsCutOffByTheHeaderTimeout() async throws {
+        try await withServer(HTTPServerConfiguration(headerTimeout: .milliseconds(200))) { _, port in
+            let (response, closed) = try await offPool {
+                let connection = try TestConnection(port: port)
+                try connection.send("GET / HTTP/1.1\r\nHost: x\r\n")
+                let response = try connection.readResponse()
+                return (response, connection.isClosedByServer())
+            }
+            #expect(response.status == 408)
+            #expect(response.text.contains("0.2 seconds"))
+            #expect(closed)
+        }
+    }
+
     @Test func oversizedBodyGets413BeforeTheUploadFinishes() async throws {
         try await withServer(HTTPServerConfiguration(maxBodyBytes: 1000)) { _, port in
             let response = try await offPool {
