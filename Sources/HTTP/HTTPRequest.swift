@@ -2,7 +2,8 @@
 public struct HTTPRequest: Sendable {
     /// The method token, uppercased (`GET`, `POST`, …).
     public var method: String
-    /// The request target exactly as received (origin form `/path?query`, or `*`).
+    /// The request target in origin form (`/path?query`) as received, or `*` for OPTIONS; an
+    /// absolute-form target (`http://host/path`) is reduced to its path and query.
     public var target: String
     /// The path part of the target, without the query and without percent-decoding, so that an
     /// encoded `/` (`%2F`) in a segment stays distinguishable from a separator.

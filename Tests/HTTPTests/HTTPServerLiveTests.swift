@@ -69,6 +69,57 @@ import Testing
         }
     }
 
+    @Test func largeBodiesInBothDirections() async throws {
+        let big = pattern(count: 1 << 20, modulo: 251)
+        let upload = pattern(count: 256 << 10, modulo: 253)
+        let handler: HTTPServer.Handler = { request in
+            if request.path == "/download" { return HTTPResponse(body: big) }
+            return .text(Self.same(request.body, upload) ? "same \(request.body.count)" : "different")
+        }
+        try await withServer(HTTPServerConfiguration(maxBodyBytes: 1 << 20), handler: handler) { _, port in
+            let (uploaded, downloaded) = try await offPool {
+                let connection = try TestConnection(port: port, receiveBuffer: 16 << 10)
+                try connection.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(upload.count)\r\n\r\n")
+                try connection.send(upload)
+                let uploaded = try connection.readResponse().text
+                try connection.send("GET /download HTTP/1.1\r\nHost: x\r\n\r\n")
+                return (uploaded, try connection.readResponse().body)
+            }
+            #expect(uploaded == "same \(upload.count)")
+            #expect(Self.same(downloaded, big))
+        }
+    }
+
+    private static func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.count == b.count && a.withUnsafeBytes { a in b.withUnsafeBytes { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
+    }
+
+    /// Bytes `0, 1, …, modulo-1, 0, …`, built without per-element closures (debug builds are slow).
+    private func pattern(count: Int, modulo: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var value = 0
+            for index in 0..<count {
+                buffer[index] = UInt8(value)
+                value = value + 1 == modulo ? 0 : value + 1
+            }
+            initialized = count
+        }
+    }
+
+    @Test func slowClientIsCutOffByTheHeaderTimeout() async throws {
+        try await withServer(HTTPServerConfiguration(headerTimeout: .milliseconds(200))) { _, port in
+            let (response, closed) = try await offPool {
+                let connection = try TestConnection(port: port)
+                try connection.send("GET / HTTP/1.1\r\nHost: x\r\n")
+                let response = try connection.readResponse()
+                return (response, connection.isClosedByServer())
+            }
+            #expect(response.status == 408)
+            #expect(response.text.contains("0.2 seconds"))
+            #expect(closed)
+        }
+    }
+
     @Test func oversizedBodyGets413BeforeTheUploadFinishes() async throws {
         try await withServer(HTTPServerConfiguration(maxBodyBytes: 1000)) { _, port in
             let response = try await offPool {
