@@ -104,3 +104,19 @@ import Testing
         #expect(TextNormalizer.ftsText(for: "© 2024 ™") == "2024")
     }
 }
+
+@Suite struct TokenizerTests {
+    /// The ASCII fast path must be indistinguishable from the general one.
+    @Test func asciiFastPathMatchesTheGeneralPath() {
+        var random = SeededRandom(seed: 5)
+        let alphabet = Array("aZs'S -_.,!?\"*():09xy\t\n")
+        for _ in 0 ..< 2_000 {
+            let length = Int(random.next() % 24)
+            let text = String((0 ..< length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            var copy = text
+            let fast = copy.withUTF8 { Tokenizer.asciiTokens($0) }
+            #expect(fast == Tokenizer.generalTokens(in: text), "\(text.debugDescription)")
+        }
+        #expect(Tokenizer.tokens(in: "Dana's don't 'x' it's S's") == [.word("dana"), .word("dont"), .word("x"), .word("it"), .word("s")])
+    }
+}

@@ -115,6 +115,7 @@ import Testing
         #expect(results.map(\.id) == [2, 1])
         #expect(abs(results[0].score - 1) < 1e-5 && results[1].score == 0)
         #expect(try index.search([1, 1, 0, 0], k: 0).isEmpty)
+        #expect(try index.search([1, 1, 0, 0], k: .max, options: .quantized).map(\.id) == [2, 1])
     }
 
     @Test func equalScoresAreOrderedById() throws {

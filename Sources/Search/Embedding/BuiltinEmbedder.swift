@@ -86,7 +86,7 @@ public struct BuiltinEmbedder: Embedder {
         var starts: [Int] = [0]
         for scalar in word.unicodeScalars {
             starts.append(bytes.count)
-            bytes.append(contentsOf: String(scalar).utf8)
+            UTF8.encode(scalar) { bytes.append($0) }
         }
         starts.append(bytes.count)
         bytes.append(UInt8(ascii: ">"))

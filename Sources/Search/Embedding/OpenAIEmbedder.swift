@@ -244,11 +244,3 @@ public final class OpenAIEmbedder: Embedder {
         return .seconds(seconds)
     }
 }
-
-extension Duration {
-    /// The duration in seconds, for Foundation APIs that take a `TimeInterval`.
-    var seconds: TimeInterval {
-        let (whole, attoseconds) = components
-        return TimeInterval(whole) + TimeInterval(attoseconds) / 1e18
-    }
-}

@@ -41,13 +41,15 @@ extension VectorIndex {
     ) throws(VectorIndexError) -> [VectorMatch] {
         let query = try normalise(query)
         guard k > 0, !rowIDs.isEmpty else { return [] }
+        let k = min(k, rowIDs.count)
 
         if case .allowed(let allowed) = filter, allowed.count * 2 < rowIDs.count {
             let slots = allowed.compactMap { slotByID[$0] }
             return exactRerank(query, slots: slots, k: k)
         }
 
-        let candidates = min(rowIDs.count, k * options.oversample)
+        let (product, overflow) = k.multipliedReportingOverflow(by: options.oversample)
+        let candidates = overflow ? rowIDs.count : min(rowIDs.count, product)
         let useQuantized = rowIDs.count >= options.quantizedThreshold && candidates > k
         var scores = useQuantized ? quantizedScores(query, options: options) : exactScores(query, options: options)
         applyFilter(filter, to: &scores)

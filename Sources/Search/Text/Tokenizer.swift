@@ -22,6 +22,43 @@ struct Tokenizer {
 
     /// The tokens of `text`, in order.
     static func tokens(in text: String) -> [Token] {
+        var text = text
+        if let ascii = text.withUTF8({ $0.allSatisfy { $0 < 0x80 } ? asciiTokens($0) : nil }) { return ascii }
+        return generalTokens(in: text)
+    }
+
+    /// The same tokens as `generalTokens(in:)` for pure ASCII text, without grapheme breaking
+    /// or Unicode tables: most memories are ASCII, and this is several times faster.
+    static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
+        @inline(__always) func isWord(_ byte: UInt8) -> Bool {
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
+        }
+        var tokens: [Token] = []
+        var word: [UInt8] = []
+        func flush() {
+            guard !word.isEmpty else { return }
+            tokens.append(.word(String(decoding: word, as: UTF8.self)))
+            word.removeAll(keepingCapacity: true)
+        }
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if isWord(byte) {
+                word.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            } else if byte == 0x27, !word.isEmpty, index + 1 < count, isWord(bytes[index + 1]) {
+                // As in the general path: drop a final possessive "'s", else join ("don't").
+                if bytes[index + 1] | 0x20 == 0x73, index + 2 >= count || !isWord(bytes[index + 2]) { index += 1 }
+            } else {
+                flush()
+            }
+            index += 1
+        }
+        flush()
+        return tokens
+    }
+
+    static func generalTokens(in text: String) -> [Token] {
         var tokens: [Token] = []
         var word = ""
         var cjkRun: [Character] = []
