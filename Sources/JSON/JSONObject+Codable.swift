@@ -1,5 +1,3 @@
-import JSON
-
 extension JSONObject: Codable {
     public init(from decoder: any Decoder) throws {
         guard let object = try JSONValue(from: decoder).objectValue else {
