@@ -121,11 +121,12 @@ struct MemoryBenchmark {
         let partial = try workloads.readModelOnlyRebuild(service.ledger, name: "rebuild-read-model.sqlite")
         progress(
             "read model only: \(MemoryReport.format(partial.perSecond)) events/s; "
+                + "SQLite row copy: \(MemoryReport.format(partial.sqlCopyRowsPerSecond)) rows/s; "
                 + "bulk FTS5: \(MemoryReport.format(partial.bulkFTSPerSecond)) rows/s")
         let replay = MemoryReplay(
             targetEvents: events, events: full.events, seedSeconds: seedSeconds,
             readEventsPerSecond: read.perSecond, fullRebuildEventsPerSecond: full.perSecond, lockedRetries: full.lockedRetries,
-            readModelEventsPerSecond: partial.perSecond, bulkFTSRows: partial.bulkFTSRows,
+            readModelEventsPerSecond: partial.perSecond, sqlCopyRowsPerSecond: partial.sqlCopyRowsPerSecond, bulkFTSRows: partial.bulkFTSRows,
             bulkFTSRowsPerSecond: partial.bulkFTSPerSecond)
 
         let report = MemoryReport(

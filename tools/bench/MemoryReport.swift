@@ -50,6 +50,8 @@ struct MemoryReplay: Encodable, Sendable {
     let lockedRetries: Int
     /// The same replay with `memories_fts` a plain table: no FTS5 index work.
     let readModelEventsPerSecond: Double
+    /// The same rows inserted by SQLite alone into a table with the same indexes: the floor of any replay.
+    let sqlCopyRowsPerSecond: Double
     let bulkFTSRows: Int64
     let bulkFTSRowsPerSecond: Double
 
@@ -62,7 +64,7 @@ struct MemoryReplay: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case targetEvents, events, seedSeconds, readEventsPerSecond, fullRebuildEventsPerSecond, lockedRetries
-        case readModelEventsPerSecond, bulkFTSRows, bulkFTSRowsPerSecond
+        case readModelEventsPerSecond, sqlCopyRowsPerSecond, bulkFTSRows, bulkFTSRowsPerSecond
         case bulkRebuildEventsPerSecond, readModelMet, fullRebuildMet
     }
 
@@ -75,6 +77,7 @@ struct MemoryReplay: Encodable, Sendable {
         try c.encode(fullRebuildEventsPerSecond, forKey: .fullRebuildEventsPerSecond)
         try c.encode(lockedRetries, forKey: .lockedRetries)
         try c.encode(readModelEventsPerSecond, forKey: .readModelEventsPerSecond)
+        try c.encode(sqlCopyRowsPerSecond, forKey: .sqlCopyRowsPerSecond)
         try c.encode(bulkFTSRows, forKey: .bulkFTSRows)
         try c.encode(bulkFTSRowsPerSecond, forKey: .bulkFTSRowsPerSecond)
         try c.encode(bulkRebuildEventsPerSecond, forKey: .bulkRebuildEventsPerSecond)
@@ -137,6 +140,8 @@ struct MemoryReport {
         lines.append(
             Self.pad("  replay into the read model (no FTS5 index)", 54) + Self.left(Self.format(r.readModelEventsPerSecond), 10)
                 + Self.left(">= \(Self.format(MemoryBenchmark.readModelTarget))", 10) + (r.readModelMet ? "  met" : "  NOT met"))
+        lines.append(
+            Self.pad("  SQLite alone: INSERT..SELECT of those rows (rows/s)", 54) + Self.left(Self.format(r.sqlCopyRowsPerSecond), 10))
         lines.append(
             Self.pad("  MemoryRebuilder.rebuild (FTS5 inline)", 54) + Self.left(Self.format(r.fullRebuildEventsPerSecond), 10)
                 + Self.left(">= \(Self.format(MemoryBenchmark.fullRebuildTarget))", 10) + (r.fullRebuildMet ? "  met" : "  NOT met"))
