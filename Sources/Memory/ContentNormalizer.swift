@@ -9,9 +9,29 @@ enum ContentNormalizer {
 
     /// The duplicate-detection key of stored content.
     static func fingerprint(_ stored: String) -> String {
+        if let ascii = asciiFolded(stored) { return SHA256.hash(ascii).hexString }
         let folded = stored.folding(options: [.caseInsensitive], locale: nil).precomposedStringWithCanonicalMapping
         let collapsed = folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         return SHA256.hash(collapsed).hexString
+    }
+
+    /// The fingerprint input of pure-ASCII text without Foundation: for ASCII, case folding is A–Z → a–z,
+    /// NFC changes nothing and whitespace is 0x09–0x0D and 0x20; the result equals the general path's.
+    static func asciiFolded(_ text: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var gap = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                gap = true
+                continue
+            }
+            if gap && !out.isEmpty { out.append(0x20) }
+            gap = false
+            out.append((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
+        }
+        return out
     }
 
     /// True when `text` has something besides whitespace.

@@ -235,3 +235,17 @@ final class ScriptedClock: @unchecked Sendable {
         return Timestamp(milliseconds: values.count > 1 ? values.removeFirst() : values[0])
     }
 }
+
+@Suite struct ContentNormalizerTests {
+    @Test(arguments: ["Likes  Tea", " likes\ttea\n", "LIKES TEA", "a\u{0B}b", "x", "  ", "Already folded text 123!?"])
+    func theASCIIFastPathEqualsTheGeneralPath(text: String) {
+        let general = text.folding(options: [.caseInsensitive], locale: nil).precomposedStringWithCanonicalMapping
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        #expect(ContentNormalizer.asciiFolded(text) == Array(general.utf8))
+    }
+
+    @Test func nonASCIITakesTheGeneralPath() {
+        #expect(ContentNormalizer.asciiFolded("Zoë") == nil)
+        #expect(ContentNormalizer.fingerprint("ZOË  likes") == ContentNormalizer.fingerprint("zoë likes"))
+    }
+}
