@@ -5,7 +5,8 @@
 // calls) and the throughput of one batch of 64 memory-style sentences. Like the reference it
 // reports the CPU share other processes took during each timing, because the machine is shared.
 //
-// Usage: minilm-bench MODEL_DIR [--json]
+// Usage: minilm-bench MODEL_DIR [--json] [--no-wait]
+// (--no-wait skips waiting up to three minutes for the machine to be quiet before each timing)
 
 import Foundation
 import MiniLM
@@ -79,10 +80,11 @@ func waitForQuiet(limit: Double = 180) -> Double {
     return share
 }
 
-/// Durations in seconds of `runs` calls after `warmup` untimed ones, and the share of all cores
-/// that other processes used meanwhile.
-func measure(runs: Int, warmup: Int, _ body: () -> Void) -> (times: [Double], foreignShare: Double) {
-    _ = waitForQuiet()
+/// Durations in seconds of `runs` calls after `warmup` untimed ones, the share of all cores that
+/// other processes used meanwhile, and this process's CPU seconds per call (all threads), which
+/// varies less than wall time when the machine is busy.
+func measure(runs: Int, warmup: Int, _ body: () -> Void) -> (times: [Double], foreignShare: Double, ownCPUPerRun: Double) {
+    if !CommandLine.arguments.contains("--no-wait") { _ = waitForQuiet() }
     for _ in 0..<warmup { body() }
     let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
     let before = cpuSeconds()
@@ -96,7 +98,7 @@ func measure(runs: Int, warmup: Int, _ body: () -> Void) -> (times: [Double], fo
     let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let after = cpuSeconds()
     let foreign = ((after.machine - before.machine) - (after.own - before.own)) / (wall * cores)
-    return (times, max(0, foreign))
+    return (times, max(0, foreign), (after.own - before.own) / Double(runs))
 }
 
 func median(_ values: [Double]) -> Double {
@@ -135,12 +137,14 @@ let results: [String: Any] = [
     "query_p10_ms": sortedQuery[5] * 1000,
     "query_p90_ms": sortedQuery[45] * 1000,
     "query_foreign_cpu_share": queryRun.foreignShare,
+    "query_cpu_ms": queryRun.ownCPUPerRun * 1000,
     "batch_tokens_mean": Double(tokenCounts.reduce(0, +)) / Double(tokenCounts.count),
     "batch_tokens_max": tokenCounts.max() ?? 0,
     "batch64_median_s": median(batchRun.times),
     "batch64_sentences_per_s": 64 / median(batchRun.times),
     "batch64_best_sentences_per_s": 64 / (batchRun.times.min() ?? 1),
     "batch_foreign_cpu_share": batchRun.foreignShare,
+    "batch64_cpu_s": batchRun.ownCPUPerRun,
     "one_by_one_sentences_per_s": 64 / median(oneByOneRun.times),
 ]
 
@@ -150,7 +154,7 @@ if json {
 } else {
     func f(_ value: Any?, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", (value as? Double) ?? 0) }
     print("MiniLM (\(model.modelName)), \(results["cores"]!) cores, model load \(f(results["load_seconds"], 2)) s")
-    print("query (\(results["query_tokens"]!) tokens): median \(f(results["query_median_ms"], 2)) ms, p10 \(f(results["query_p10_ms"], 2)) ms, p90 \(f(results["query_p90_ms"], 2)) ms over 50 calls  [other processes: \(f(queryRun.foreignShare * 100, 0))% CPU]")
-    print("batch of 64 (mean \(f(results["batch_tokens_mean"])) tokens, max \(results["batch_tokens_max"]!)): \(f(results["batch64_sentences_per_s"])) sentences/s median, \(f(results["batch64_best_sentences_per_s"])) best, over 15 runs  [other processes: \(f(batchRun.foreignShare * 100, 0))% CPU]")
+    print("query (\(results["query_tokens"]!) tokens): median \(f(results["query_median_ms"], 2)) ms, p10 \(f(results["query_p10_ms"], 2)) ms, p90 \(f(results["query_p90_ms"], 2)) ms over 50 calls, \(f(results["query_cpu_ms"], 2)) ms CPU each  [other processes: \(f(queryRun.foreignShare * 100, 0))% CPU]")
+    print("batch of 64 (mean \(f(results["batch_tokens_mean"])) tokens, max \(results["batch_tokens_max"]!)): \(f(results["batch64_sentences_per_s"])) sentences/s median, \(f(results["batch64_best_sentences_per_s"])) best, over 15 runs, \(f(results["batch64_cpu_s"], 3)) s CPU each  [other processes: \(f(batchRun.foreignShare * 100, 0))% CPU]")
     print("same 64 one at a time: \(f(results["one_by_one_sentences_per_s"])) sentences/s")
 }
