@@ -31,9 +31,14 @@ enum TestResources {
     /// loading test reports the error).
     static let model: MiniLMModel? = modelAvailable ? try? MiniLMModel(directory: modelDirectory) : nil
 
+    /// `MEMLEDGER_MINILM_FIXTURE` if set, else the first `shared/fixtures/minilm-reference.json`
+    /// found in the package root or one of its ancestors.
     static let fixturePath: String? = {
+        if let configured = ProcessInfo.processInfo.environment["MEMLEDGER_MINILM_FIXTURE"], !configured.isEmpty {
+            return configured
+        }
         var directory = URL(fileURLWithPath: packageRoot)
-        for _ in 0..<4 {
+        for _ in 0..<6 {
             let candidate = directory.appendingPathComponent("shared/fixtures/minilm-reference.json").path
             if FileManager.default.fileExists(atPath: candidate) { return candidate }
             directory = directory.deletingLastPathComponent()
