@@ -46,6 +46,8 @@ struct MiniLMModelTests {
         }
     }
 
+    /// Calls from several tasks at once share one model. (A short call like this is fine on the
+    /// cooperative pool; long batches belong on a thread of their own, see `MiniLMModel`.)
     @Test func concurrentCallsAgree() async throws {
         let model = try #require(TestResources.model)
         let text = "Which port does the staging database use for local development these days?"

@@ -13,8 +13,8 @@ struct ReferenceFixtureTests {
         let fixture = try #require(TestResources.fixture, "shared/fixtures/minilm-reference.json not found beside the checkout")
         #expect(fixture.items.count == 40)
         #expect(fixture.model == model.modelName)
-        #expect(fixture.embedding_dim == model.dimension)
-        #expect(fixture.max_seq_length == model.maxSequenceLength)
+        #expect(fixture.embeddingDimension == model.dimension)
+        #expect(fixture.maxSequenceLength == model.maxSequenceLength)
     }
 
     @Test("token ids equal the reference", arguments: 0..<40)
@@ -22,7 +22,7 @@ struct ReferenceFixtureTests {
         let model = try #require(TestResources.model)
         let fixture = try #require(TestResources.fixture)
         let reference = fixture.items[item]
-        #expect(model.tokenize(reference.text) == reference.input_ids, "item \(item): \(reference.note)")
+        #expect(model.tokenize(reference.text) == reference.inputIDs, "item \(item): \(reference.note)")
     }
 
     @Test("embeddings of short items equal the reference", arguments: quickItems)
@@ -47,7 +47,7 @@ struct ReferenceFixtureTests {
         var worstDifference: Float = 0
         var worstCosine = 1.0
         for (index, reference) in fixture.items.enumerated() {
-            #expect(model.tokenize(reference.text) == reference.input_ids, "item \(index): \(reference.note)")
+            #expect(model.tokenize(reference.text) == reference.inputIDs, "item \(index): \(reference.note)")
             let (difference, cosine) = compare(vectors[index], reference.embedding)
             #expect(difference <= 1e-5, "item \(index): \(reference.note): max |Δ| \(difference)")
             #expect(cosine >= 0.99999, "item \(index): \(reference.note): cosine \(cosine)")

@@ -56,8 +56,13 @@ struct Fixture: Decodable {
     struct Item: Decodable {
         let text: String
         let note: String
-        let input_ids: [Int32]
+        let inputIDs: [Int32]
         let embedding: [Float]
+
+        enum CodingKeys: String, CodingKey {
+            case text, note, embedding
+            case inputIDs = "input_ids"
+        }
     }
 
     struct Pair: Decodable {
@@ -68,10 +73,16 @@ struct Fixture: Decodable {
     }
 
     let model: String
-    let max_seq_length: Int
-    let embedding_dim: Int
+    let maxSequenceLength: Int
+    let embeddingDimension: Int
     let items: [Item]
     let pairs: [Pair]
+
+    enum CodingKeys: String, CodingKey {
+        case model, items, pairs
+        case maxSequenceLength = "max_seq_length"
+        case embeddingDimension = "embedding_dim"
+    }
 }
 
 /// Largest absolute component difference and cosine similarity of two vectors.
