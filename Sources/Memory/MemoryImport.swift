@@ -40,7 +40,10 @@ extension MemoryService {
     ///
     /// Each item becomes a `memory.added` event of its own user with `provenance` (transport `import`);
     /// duplicates of live memories (and of earlier items) are skipped and named, as an add would.
-    public func importMemories(_ items: [ImportedMemory], provenance: Provenance) throws -> ImportOutcome {
+    /// - Parameter strict: refuse the whole import when any item's content is invalid (empty, too large),
+    ///   instead of skipping that item.
+    /// - Throws: `MemoryError` naming the first invalid item's origin when `strict`.
+    public func importMemories(_ items: [ImportedMemory], provenance: Provenance, strict: Bool = false) throws -> ImportOutcome {
         var accepted: [(ImportedMemory, String)] = []
         var rejected: [(origin: String, reason: String)] = []
         for item in items {
@@ -49,6 +52,9 @@ extension MemoryService {
             } catch let error as MemoryError {
                 rejected.append((item.origin, error.detail))
             }
+        }
+        if strict, let first = rejected.first {
+            throw MemoryError.invalid("\(first.origin): \(first.reason) (\(rejected.count) invalid; nothing imported)")
         }
         let toStore = accepted
         do {

@@ -51,7 +51,14 @@ struct ForeignImportCommand {
 
     static func main(_ words: [String], source: Source) throws -> ExitCode {
         if words.contains("--help") || words.contains("-h") {
-            print(help)
+            // Lead with the usage line of the command that was asked about.
+            var lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if source == .mcpMemory {
+                lines.swapAt(0, 1)
+                lines[0] = lines[0].replacingOccurrences(of: "       memledger", with: "usage: memledger")
+                lines[1] = lines[1].replacingOccurrences(of: "usage: memledger", with: "       memledger")
+            }
+            print(lines.joined(separator: "\n"))
             return .ok
         }
         return try Self(Arguments(words, valued: valued), source: source).run()
@@ -71,7 +78,12 @@ struct ForeignImportCommand {
         try context.data.create()
         let service = try MemoryService(path: context.data.database)
         defer { service.close() }
-        let outcome = try service.importMemories(items, provenance: OperatorContext.provenance(.import))
+        let outcome: ImportOutcome
+        do {
+            outcome = try service.importMemories(items, provenance: OperatorContext.provenance(.import), strict: strict)
+        } catch let error as MemoryError where strict && error.code == .invalidArgument {
+            throw CommandFailure(.dataError, error.detail)
+        }
         let allSkipped = skipped + outcome.rejected.map { ForeignExport.Skipped(origin: $0.origin, reason: $0.reason) }
         if context.json {
             context.emit([
