@@ -50,7 +50,7 @@ sleep 1
 # Writers keep appending while Litestream ships the WAL: plain appends, memory commands, a redaction.
 "$MEMLEDGER" debug-append --data "$DATA" --stream ls --count 600 --concurrency 4 >/dev/null &
 APPEND_PID=$!
-"$MEMLEDGER" debug-seed --data "$DATA" --memories 100 >"$WORK/seed2.json"
+"$MEMLEDGER" debug-seed --data "$DATA" --memories 100 --first 1000 >"$WORK/seed2.json"
 VICTIM=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["live"][0])' "$WORK/seed2.json")
 "$MEMLEDGER" redact "$VICTIM" --reason "litestream check" --data "$DATA" >/dev/null
 wait "$APPEND_PID"

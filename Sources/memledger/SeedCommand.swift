@@ -7,24 +7,28 @@ import Memory
 /// benchmarks (adds from two clients and agents for two users, then updates and deletes).
 struct SeedCommand: CLICommand {
     static let help = """
-        usage: memledger debug-seed [--data DIR] [--memories N] [--concurrency N]
+        usage: memledger debug-seed [--data DIR] [--memories N] [--first N] [--concurrency N]
 
         Adds N memories (default 20) through the memory service as clients "alpha" (rest, agent
         claude) and "beta" (mcp, agent codex), for users "default" and "bob"; updates every 4th and
         deletes every 10th. Prints one JSON object with the ids of some updated, deleted and live
-        memories and the head. Not durable against power loss (synchronous=NORMAL): test data only.
+        memories and the head. --first numbers the memories from N (default 0), so a second seed of
+        the same directory adds new content. Not durable against power loss (synchronous=NORMAL): test data only.
         """
-    static let valued: Set<String> = ["data", "memories", "concurrency"]
+    static let valued: Set<String> = ["data", "memories", "first", "concurrency"]
 
     let data: DataDirectory
     let count: Int
+    let first: Int
     let concurrency: Int
 
     init(_ args: Arguments) throws(UsageError) {
-        try args.allowOnly(["data", "memories", "concurrency"])
+        try args.allowOnly(["data", "memories", "first", "concurrency"])
         data = DataDirectory(path: args["data"] ?? defaultDataDirectory())
         guard let count = Int(args["memories"] ?? "20"), count >= 0 else { throw UsageError("--memories takes a number") }
         self.count = count
+        guard let first = Int(args["first"] ?? "0"), first >= 0 else { throw UsageError("--first takes a number") }
+        self.first = first
         concurrency = max(1, Int(args["concurrency"] ?? "16") ?? 16)
     }
 
@@ -34,7 +38,7 @@ struct SeedCommand: CLICommand {
         configuration.ledger.durable = false
         let service = try MemoryService(path: data.database, configuration: configuration)
         defer { service.close() }
-        let (count, width) = (count, concurrency)
+        let (count, width, first) = (count, concurrency, first)
         let progress = ProgressLine(label: "seeded")
         let progressBox = SeedProgress(progress)
         let results = try blocking { () -> [(Int, String)] in
@@ -43,7 +47,7 @@ struct SeedCommand: CLICommand {
                     group.addTask {
                         var done: [(Int, String)] = []
                         for i in stride(from: lane, to: count, by: width) {
-                            done.append((i, try await Self.seedOne(i, service: service)))
+                            done.append((first + i, try await Self.seedOne(first + i, service: service)))
                             if i % 1000 == 0 { progressBox.update(Int64(i)) }
                         }
                         return done
