@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Server", dependencies: ["Memory", "Search", "MiniLM", "HTTP", "MCP", "OAuth", "Ledger", "SQLite", "Crypto", "JSON"]),
         .executableTarget(name: "memledger", dependencies: ["Server"]),
         // Benchmarks (run in release by the scripts in tools/); not part of the product.
-        .executableTarget(name: "memledger-bench", dependencies: ["Ledger", "SQLite", "Crypto", "Memory", "Search"], path: "tools/bench"),
+        .executableTarget(name: "memledger-bench", dependencies: ["Ledger", "SQLite", "Crypto", "Memory", "Search", "Server", "JSON"], path: "tools/bench"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
