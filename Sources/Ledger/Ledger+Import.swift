@@ -12,11 +12,13 @@ extension Ledger {
     /// - Parameters:
     ///   - next: returns the next event to import, or nil at the end; runs on the writer's thread.
     ///   - progress: called now and then with the number of events imported so far.
+    ///   - finishing: runs last in the same transaction (say, to queue derived work for the imported rows).
     /// - Returns: the head after the import.
     /// - Throws: `LedgerError.corrupt` naming the first position that does not continue the chain.
     @discardableResult
     public func importVerbatim(
-        _ next: @escaping () throws -> RecordedEvent?, progress: ((Int64) -> Void)? = nil
+        _ next: @escaping () throws -> RecordedEvent?, progress: ((Int64) -> Void)? = nil,
+        finishing: ((LedgerTransaction) throws -> Void)? = nil
     ) throws -> LedgerHead {
         try writeSync { tx in
             var (position, prevHash, _) = try tx.head()
@@ -41,6 +43,7 @@ extension Ledger {
                         """, .text(projector.name), .integer(position))
                 }
             }
+            try finishing?(tx)
             progress?(count)
             return LedgerHead(position: position, hash: prevHash)
         }

@@ -57,6 +57,7 @@ extension MemoryService {
             throw MemoryError.invalid("\(first.origin): \(first.reason) (\(rejected.count) invalid; nothing imported)")
         }
         let toStore = accepted
+        let model = embedder.model
         do {
             var outcome = try ledger.writeSync { tx -> ImportOutcome in
                 var outcome = ImportOutcome(added: [], duplicates: [], rejected: [])
@@ -75,6 +76,8 @@ extension MemoryService {
                         to: id, expected: .noStream,
                         events: [NewEvent(type: MemoryEvent.added, userID: item.userID, payload: state.payload)],
                         provenance: provenance)
+                    // The cached vector when there is one, else a place in the queue the vector worker fills.
+                    try Self.storeCachedVector(for: id, content: content, model: model, in: tx.db)
                     outcome.added.append(id)
                 }
                 return outcome

@@ -76,7 +76,7 @@ struct ForeignImportCommand {
             throw CommandFailure(.dataError, "nothing readable in \(file): \(skipped[0].origin): \(skipped[0].reason)")
         }
         try context.data.create()
-        let service = try MemoryService(path: context.data.database)
+        let service = try MemoryService.forOperator(path: context.data.database)
         defer { service.close() }
         let outcome: ImportOutcome
         do {

@@ -12,7 +12,8 @@ struct ImportCommand: CLICommand {
         Reads an export made by `memledger export` (FILE, or - for stdin) into DIR, which must hold no
         events yet. Every envelope, salt and payload is inserted verbatim and projected in one
         transaction, checking that each event continues the chain; the result has the same hashes and
-        head as the source. Then runs verify (chain, payloads, projections) on the new directory.
+        head as the source. Vectors are not in an export: every memory is queued for the vector worker
+        of the next `memledger serve`. Then runs verify (chain, payloads, projections) on the new directory.
         Nothing is written unless the whole file imports.
 
           --json   one JSON object: events, head, ok
@@ -40,7 +41,7 @@ struct ImportCommand: CLICommand {
             throw CommandFailure(.dataError, "export version \(header["version"]?.intValue.map(String.init) ?? "?") is not supported")
         }
         try context.data.create()
-        let service = try MemoryService(path: context.data.database)
+        let service = try MemoryService.forOperator(path: context.data.database)
         defer { service.close() }
         if try service.ledger.head().position > 0 {
             throw CommandFailure(.failure, "\(context.data.path) already holds events; import only into an empty data directory")
@@ -69,7 +70,10 @@ struct ImportCommand: CLICommand {
             } catch {
                 throw CommandFailure(.dataError, error.description)
             }
-        }, progress: { progress.update($0) })
+        }, progress: { progress.update($0) }, finishing: { tx in
+            // Vectors are not part of an export: queue every live memory for the server's vector worker.
+            try tx.db.execute("INSERT OR IGNORE INTO pending_vectors (seq) SELECT seq FROM memories WHERE content IS NOT NULL")
+        })
         progress.finish()
         let check = try Verification.run(service.ledger, scratchDirectory: context.data.path, projections: true, expectHead: head.description, quiet: context.json)
         if context.json {

@@ -35,7 +35,7 @@ struct OperatorContext {
     /// Opens the existing memory store; a missing one is an error, never silently created.
     func openService() throws -> MemoryService {
         guard data.exists else { throw CommandFailure.noData(data) }
-        return try MemoryService(path: data.database)
+        return try MemoryService.forOperator(path: data.database)
     }
 
     /// The caller for a command about one memory: the named user, else the memory's owner (the

@@ -94,36 +94,57 @@ enum ProjectionCheck {
     }
 
     /// Vectors cannot be recomputed without the embedder, so they are checked against what the ledger
-    /// and the embedding cache say: every vector belongs to a live memory, has the length its
-    /// dimension says, and equals the cached embedding of that memory's content when one is cached.
+    /// and the embedding cache say: every vector belongs to a live memory and has whole windows of its
+    /// dimension; it equals the cached embedding of that memory's content when one is cached; and every
+    /// live memory with content has a vector or is queued for one.
     static func vectorsDrift(in db: Connection) throws -> ProjectionDrift? {
         if let orphan = try db.scalarInt(
             "SELECT v.seq FROM memory_vectors v LEFT JOIN memories m ON m.seq = v.seq WHERE m.seq IS NULL ORDER BY v.seq LIMIT 1")
         {
             return ProjectionDrift(table: "memory_vectors", row: "seq=\(orphan)", detail: "in the live store but not in a rebuild (no such memory)")
         }
+        if let mixed = try db.scalarInt(
+            """
+            SELECT v.seq FROM memory_vectors v, (SELECT model, dims FROM memory_vectors ORDER BY seq LIMIT 1) f
+            WHERE v.model <> f.model OR v.dims <> f.dims ORDER BY v.seq LIMIT 1
+            """)
+        {
+            return ProjectionDrift(table: "memory_vectors", row: "seq=\(mixed)", detail: "made by another embedder than the first vector (run memledger reindex)")
+        }
         var drift: ProjectionDrift?
         try db.forEach(
-            """
-            SELECT v.seq, v.model, v.dims, v.vector, m.content FROM memory_vectors v JOIN memories m ON m.seq = v.seq ORDER BY v.seq
-            """
+            "SELECT v.seq, v.model, v.dims, v.vector, m.content FROM memory_vectors v JOIN memories m ON m.seq = v.seq ORDER BY v.seq"
         ) { row in
             guard drift == nil else { return }
             let seq = row.int64(0)
+            let dims = row.int(2)
             let vector = row.blob(3)
-            if row.int64(2) <= 0 || (vector.count != Int(row.int64(2)) * 4 && vector.count != Int(row.int64(2)) * 2 && vector.count != Int(row.int64(2))) {
-                drift = ProjectionDrift(table: "memory_vectors", row: "seq=\(seq)", detail: "vector length does not match dims")
+            guard dims > 0, !vector.isEmpty, vector.count % (dims * 4) == 0 else {
+                drift = ProjectionDrift(table: "memory_vectors", row: "seq=\(seq)", detail: "vector length is not whole windows of its dims")
                 return
             }
             guard let content = row.optionalString(4) else { return }
+            // A cache entry is the 4-byte little-endian window dimension, then the windows (VectorCodec).
             if let cached = try db.first(
                 "SELECT vector FROM embedding_cache WHERE model = ? AND content_digest = ?", [.text(row.string(1)), .blob(SHA256.hash(content))],
-                { $0.blob(0) }), cached != vector
+                { $0.blob(0) }), cached.count < 4 || Array(cached.dropFirst(4)) != vector
             {
                 drift = ProjectionDrift(table: "memory_vectors", row: "seq=\(seq)", detail: "differs from the embedding of its memory's content")
             }
         }
-        return drift
+        if drift != nil { return drift }
+        if let missing = try db.scalarInt(
+            """
+            SELECT m.seq FROM memories m WHERE m.content IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM memory_vectors v WHERE v.seq = m.seq)
+                AND NOT EXISTS (SELECT 1 FROM pending_vectors p WHERE p.seq = m.seq)
+            ORDER BY m.seq LIMIT 1
+            """)
+        {
+            return ProjectionDrift(
+                table: "memory_vectors", row: "seq=\(missing)", detail: "missing: the memory has no vector and none is queued (run memledger reindex)")
+        }
+        return nil
     }
 
     private static func show(_ value: SQLValue) -> String {

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import Ledger
 import Memory
+import SQLite
 
 /// `memledger replay`: builds the memory store as it was at a position or a time, into a separate file.
 struct ReplayCommand: CLICommand {
@@ -63,9 +64,7 @@ struct ReplayCommand: CLICommand {
         let progress = ProgressLine(label: "replayed", enabled: !context.json)
         let (events, last) = try MemoryRebuilder.rebuild(from: service.ledger, into: target, until: bound, progress: { progress.update($0) })
         progress.finish()
-        let memories = try MemoryService(path: target)
-        let count = try memories.counts().memories
-        memories.close()
+        let count = try Connection(path: target).scalarInt("SELECT count(*) FROM memories") ?? 0
         if context.json {
             context.emit(["file": .string(target), "events": .int(events), "last_position": .int(last), "memories": .int(count)])
         } else {

@@ -68,7 +68,7 @@ struct RestoreBackupCommand: CLICommand {
     }
 
     private static func verify(_ path: String, scratch: String, expectHead: String?, quiet: Bool) throws -> Verification {
-        let service = try MemoryService(path: path)
+        let service = try MemoryService.forOperator(path: path)
         defer { service.close() }
         return try Verification.run(service.ledger, scratchDirectory: scratch, projections: true, expectHead: expectHead, quiet: quiet)
     }

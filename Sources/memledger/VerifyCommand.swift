@@ -38,7 +38,7 @@ struct VerifyCommand: CLICommand {
 
     func run() throws -> ExitCode {
         guard context.data.exists else { throw CommandFailure.noData(context.data) }
-        let service = try MemoryService(path: context.data.database)
+        let service = try MemoryService.forOperator(path: context.data.database)
         defer { service.close() }
         let outcome = try Verification.run(
             service.ledger, scratchDirectory: context.data.path, projections: !chainOnly, expectHead: expectHead, quiet: context.json)

@@ -86,7 +86,7 @@ import Testing
 
     @Test func anOrphanVectorIsDrift() throws {
         let seeded = try SeededLedger()
-        try tamper(seeded, "INSERT INTO memory_vectors (seq, model, dims, vector) VALUES (999999, 'm', 2, zeroblob(8))")
+        try tamper(seeded, "INSERT INTO memory_vectors (seq, model, dims, vector) VALUES (999999, 'memledger-hash-v1', 2, zeroblob(8))")
         let drift = try #require(try verify(seeded).object["drift"] as? [String: Any])
         #expect(drift["table"] as? String == "memory_vectors")
         #expect(drift["row"] as? String == "seq=999999")
@@ -95,15 +95,27 @@ import Testing
     @Test func aVectorThatIsNotItsContentsEmbeddingIsDrift() throws {
         let seeded = try SeededLedger()
         let db = try Connection(path: seeded.database)
-        let (seq, content) = try #require(try db.first("SELECT seq, content FROM memories ORDER BY seq LIMIT 1") { ($0.int64(0), $0.string(1)) })
-        let embedding: [UInt8] = [0, 0, 128, 63, 0, 0, 0, 0]  // [1.0, 0.0] as float32
-        try db.run("INSERT INTO embedding_cache (model, content_digest, vector) VALUES ('m', ?, ?)", .blob(SHA256.hash(content)), .blob(embedding))
-        try db.run("INSERT INTO memory_vectors (seq, model, dims, vector) VALUES (?, 'm', 2, ?)", .integer(seq), .blob(embedding))
-        #expect(try verify(seeded).status == 0, "a vector equal to its cached embedding is not drift")
-        try db.run("UPDATE memory_vectors SET vector = ? WHERE seq = ?", .blob([0, 0, 0, 0, 0, 0, 128, 63]), .integer(seq))
+        // The seed computed real vectors with the built-in embedder, each cached under its content.
+        let (seq, vector) = try #require(try db.first("SELECT seq, vector FROM memory_vectors ORDER BY seq LIMIT 1") { ($0.int64(0), $0.blob(1)) })
+        var forged = vector
+        forged[0] ^= 0x55
+        try db.run("UPDATE memory_vectors SET vector = ? WHERE seq = ?", .blob(forged), .integer(seq))
         let drift = try #require(try verify(seeded).object["drift"] as? [String: Any])
         #expect(drift["table"] as? String == "memory_vectors")
         #expect(drift["row"] as? String == "seq=\(seq)")
+        #expect((drift["detail"] as? String)?.contains("embedding of its memory's content") == true)
+    }
+
+    @Test func aMemoryWithoutVectorOrQueueEntryIsDrift() throws {
+        let seeded = try SeededLedger()
+        let db = try Connection(path: seeded.database)
+        let seq = try #require(try db.scalarInt("SELECT max(seq) FROM memory_vectors"))
+        try db.run("DELETE FROM memory_vectors WHERE seq = ?", .integer(seq))
+        let drift = try #require(try verify(seeded).object["drift"] as? [String: Any])
+        #expect(drift["row"] as? String == "seq=\(seq)")
+        #expect((drift["detail"] as? String)?.contains("reindex") == true)
+        try db.run("INSERT INTO pending_vectors (seq) VALUES (?)", .integer(seq))
+        #expect(try verify(seeded).status == 0, "queued for the vector worker is not drift")
     }
 
     @Test func chainOnlySkipsTheRebuildAndWrongArgumentsAreUsageErrors() throws {
