@@ -33,7 +33,7 @@ struct ExportCommand: CLICommand {
         guard context.data.exists else { throw CommandFailure.noData(context.data) }
         let ledger = try Ledger(path: context.data.database)
         defer { ledger.close() }
-        let handle: FileHandle
+        let handle: FileHandle?
         var partial: String?
         if let out {
             guard !FileManager.default.fileExists(atPath: out) else { throw CommandFailure(.failure, "\(out) already exists") }
@@ -43,20 +43,20 @@ struct ExportCommand: CLICommand {
             else { throw CommandFailure(.unavailable, "cannot write \(partial!)") }
             handle = h
         } else {
-            handle = FileHandle.standardOutput
+            handle = nil
         }
         let output = BufferedOutput(handle)
-        output.write(ExportFormat.header(exportedAt: Timestamp.now()))
+        try output.write(ExportFormat.header(exportedAt: Timestamp.now()))
         var count: Int64 = 0
         let progress = ProgressLine(label: "exported")
         let head = try ledger.forEachEvent(progress: { progress.update($0) }) { event in
-            output.write(ExportFormat.line(event))
+            try output.write(ExportFormat.line(event))
             count += 1
         }
         progress.finish()
-        output.write(ExportFormat.trailer(events: count, head: head))
-        output.flush()
-        if let partial, let out {
+        try output.write(ExportFormat.trailer(events: count, head: head))
+        try output.flush()
+        if let partial, let out, let handle {
             try handle.synchronize()
             try handle.close()
             try FileManager.default.moveItem(atPath: partial, toPath: out)

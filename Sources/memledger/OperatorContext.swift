@@ -54,6 +54,6 @@ struct OperatorContext {
     func emit(_ value: JSONValue) {
         var bytes = value.serialized()
         bytes.append(UInt8(ascii: "\n"))
-        FileHandle.standardOutput.write(Data(bytes))
+        writeStandardOutput(bytes)
     }
 }

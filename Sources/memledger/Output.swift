@@ -34,3 +34,17 @@ final class ProgressLine {
         if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
+
+/// Writes bytes to standard output, all of them. When the reader has gone (a closed pipe, as in
+/// `memledger audit --json | head`) the process ends quietly with status 1 instead of crashing.
+func writeStandardOutput(_ bytes: [UInt8]) {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, $0.count - offset) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            exit(ExitCode.failure.rawValue)
+        }
+        offset += n
+    }
+}

@@ -68,7 +68,7 @@ struct SeedCommand: CLICommand {
             "head": .string(head.description), "events": .int(head.position),
         ]).serialized()
         bytes.append(10)
-        FileHandle.standardOutput.write(Data(bytes))
+        writeStandardOutput(bytes)
         return .ok
     }
 
