@@ -35,6 +35,9 @@ struct RestoreBackupCommand: CLICommand {
 
     func run() throws -> ExitCode {
         guard FileManager.default.isReadableFile(atPath: file) else { throw CommandFailure(.unavailable, "cannot read \(file)") }
+        if FileManager.default.fileExists(atPath: file + "-wal") {
+            throw CommandFailure(.failure, "\(file) has a -wal file beside it: it looks like a live database; copy it with `memledger backup` first")
+        }
         guard !context.data.exists else {
             throw CommandFailure(.failure, "\(context.data.database) already exists; restore into a new directory")
         }
