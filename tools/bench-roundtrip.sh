@@ -14,12 +14,13 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/memledger-roundtrip.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 now() { date +%s.%N; }
-declare -A times
-timed() {  # timed NAME command…
+declare -A times cpu
+timed() {  # timed NAME command…  (wall time, and CPU time: on a shared machine the wall time also waits for a core)
     local name=$1; shift
     local start end
-    start=$(now); "$@" >/dev/null; end=$(now)
+    start=$(now); /usr/bin/time -f "%U %S" -o "$WORK/cpu" "$@" >/dev/null; end=$(now)
     times[$name]="${times[$name]:-} $(echo "$end - $start" | bc)"
+    cpu[$name]="${cpu[$name]:-} $(awk '{print $1 + $2}' "$WORK/cpu")"
 }
 
 start=$(now)
@@ -36,11 +37,12 @@ for run in $(seq 1 "$RUNS"); do
     timed backup "$BIN" backup "$WORK/backup.sqlite" --data "$WORK/src"
     timed replay "$BIN" replay --data "$WORK/src" --into "$WORK/replay.sqlite"
 done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "export file: $(du -m "$WORK/export.jsonl" | cut -f1) MB; database: $(du -m "$WORK/src/memledger.sqlite" | cut -f1) MB"
 for name in export "import+verify" verify "verify --chain-only" backup replay; do
-    python3 - "$name" ${times[$name]} <<'PY'
+    python3 - "$name" "${times[$name]}" "${cpu[$name]}" <<'PY'
 import statistics, sys
-name, values = sys.argv[1], [float(v) for v in sys.argv[2:]]
-print(f"{name:22s} median {statistics.median(values):6.2f} s   runs: {' '.join(f'{v:.2f}' for v in values)}")
+name, wall, cpu = sys.argv[1], [float(v) for v in sys.argv[2].split()], [float(v) for v in sys.argv[3].split()]
+print(f"{name:22s} wall median {statistics.median(wall):6.2f} s (runs {' '.join(f'{v:.1f}' for v in wall)})   CPU median {statistics.median(cpu):6.2f} s")
 PY
 done
