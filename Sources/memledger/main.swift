@@ -8,6 +8,7 @@ let usage = """
 
     commands:
       verify         check the hash chain and payload digests of a data directory
+      mcp            serve the memory tools over stdio to a local MCP client
       --version      print the version
 
     Every command takes --help. Data lives in ./data unless --data DIR or MEMLEDGER_DATA_DIR says otherwise.
@@ -30,6 +31,9 @@ func runCommand() -> ExitCode {
         case "verify":
             if rest.contains("--help") { print(VerifyCommand.help); return .ok }
             return try VerifyCommand(Arguments(rest, valued: ["data", "expect-head"])).run()
+        case "mcp":
+            if rest.contains("--help") { print(McpCommand.help); return .ok }
+            return try McpCommand(Arguments(rest, valued: ["data", "agent", "user"])).run()
         case "debug-append":
             if rest.contains("--help") { print(AppendLoopCommand.help); return .ok }
             return try AppendLoopCommand(Arguments(rest, valued: ["data", "stream", "count", "concurrency"])).run()

@@ -1,0 +1,63 @@
+import Dispatch
+import Foundation
+import Ledger
+import MCP
+import Memory
+import Server
+
+/// `memledger mcp`: the memory tools over stdio for a local agent (newline-delimited JSON-RPC).
+///
+/// The process acts as the owner of the default user: whoever can start it can already read the
+/// data directory, so there is no credential to check. Any number of these may run beside a
+/// `serve` on the same data directory; the ledger serialises their writes (DESIGN.md §6).
+/// Standard output carries only JSON-RPC; diagnostics go to standard error.
+struct McpCommand {
+    static let help = """
+        usage: memledger mcp [--data DIR] [--agent NAME] [--user USER_ID]
+
+        Serves the memory tools (add_memory, search_memories, …) over stdio for a local MCP client.
+        --agent NAME   the agent_id recorded on writes that name none (default: MEMLEDGER_AGENT or "stdio")
+        --user ID      whose memories to use (default: MEMLEDGER_DEFAULT_USER_ID, MEM0_DEFAULT_USER_ID or "default")
+
+        Example (Claude Code):  claude mcp add memledger -- memledger mcp --data ~/memledger --agent claude-code
+        """
+
+    /// The user a local process acts for when none is configured.
+    static let fallbackUserID = "default"
+
+    let data: DataDirectory
+    let agent: String
+    let userID: String
+
+    init(_ args: Arguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
+        try args.allowOnly(["data", "agent", "user"])
+        guard args.positionals.isEmpty else { throw UsageError("mcp takes no positional arguments") }
+        data = DataDirectory(path: args["data"] ?? defaultDataDirectory())
+        agent = args["agent"] ?? environment["MEMLEDGER_AGENT"] ?? "stdio"
+        userID = args["user"] ?? environment["MEMLEDGER_DEFAULT_USER_ID"] ?? environment["MEM0_DEFAULT_USER_ID"] ?? Self.fallbackUserID
+        guard !agent.isEmpty else { throw UsageError("--agent must not be empty") }
+        guard !userID.isEmpty else { throw UsageError("--user must not be empty") }
+    }
+
+    func run() throws -> ExitCode {
+        try data.create()
+        let service = try MemoryService(path: data.database)
+        defer { service.close() }
+        let principal = Principal(
+            userID: userID, clientID: "stdio", agentName: agent, scopes: Set(Scope.allCases), kind: .local)
+        let context = MCPCallContext(
+            principal: principal, scopes: Set(principal.scopes.map(\.rawValue)), agentName: agent, transport: "stdio")
+        let stdio = MCPStdio(
+            server: MemoryTools.server(service: service, version: memledgerVersion), baseContext: context)
+        printError("mcp: serving \(data.path) over stdio as agent '\(agent)'")
+        // The stdio loop is async; the command line is not. Wait on a semaphore: the main thread
+        // is not one of the cooperative pool's threads, so blocking it starves nothing.
+        let finished = DispatchSemaphore(value: 0)
+        Task {
+            await stdio.run()
+            finished.signal()
+        }
+        finished.wait()
+        return .ok
+    }
+}
