@@ -13,7 +13,7 @@ public enum MemoryTools {
     /// All seven tools, in the order `tools/list` shows them.
     public static func all(service: MemoryService) -> [MCPTool] {
         [
-            addMemory(service), listMemories(service), getMemory(service),
+            addMemory(service), searchMemories(service), listMemories(service), getMemory(service),
             updateMemory(service), deleteMemory(service), memoryHistory(service),
         ]
     }
@@ -77,7 +77,7 @@ public enum MemoryTools {
             return .failure(
                 "The content is too large: \(error.detail).",
                 structured: ["error": "content_too_large", "detail": .string(error.detail)])
-        case .versionConflict, .conflict, .idempotencyKeyReused:
+        case .versionConflict, .conflict, .idempotencyKeyReused, .embedderMismatch:
             var structured: JSONObject = ["error": .string(error.code.rawValue), "detail": .string(error.detail)]
             if let memoryID { structured["memory_id"] = .string(memoryID) }
             return .failure("\(tool) could not be applied: \(error.detail).", structured: structured)
