@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
@@ -430,7 +431,9 @@ async def http_scenarios(report: Report, binary: str, root: str) -> None:
         spec = util.spec_from_file_location("e2e_mcp_http", os.path.join(os.path.dirname(os.path.abspath(__file__)), "e2e-mcp-http.py"))
         module = util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        module.run(report, serve.base, serve.key)
+        reader_key, why = module.create_reader_key(binary, data)
+        report.check("http: a memory.read-only key can be created", reader_key is not None, why)
+        module.run(report, serve.base, serve.key, reader_key)
     finally:
         serve.stop()
     head = ledger_head(binary, data)
@@ -438,6 +441,8 @@ async def http_scenarios(report: Report, binary: str, root: str) -> None:
 
 
 async def main() -> int:
+    # ping is deprecated only for 2026-era sessions; these are handshake-era on purpose.
+    warnings.filterwarnings("ignore", message="ping is removed")
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binary", help="path to the memledger executable")
     parser.add_argument("--stdio-only", action="store_true", help="skip everything that needs `memledger serve`")
