@@ -74,7 +74,7 @@ extension MemoryService {
         let dedup = request.dedup
         let runID = request.runID
         // Embed and fingerprint before taking the writer, so that work runs on the callers' cores.
-        var embeddings: [[Float]?] = []
+        var embeddings: [[[Float]]?] = []
         for (content, _) in items { embeddings.append(await embedding(for: content)) }
         let fingerprints = items.map { ContentNormalizer.fingerprint($0.0) }
         let model = embedder.model
@@ -123,7 +123,7 @@ extension MemoryService {
         guard content != nil || metadata != nil else { throw MemoryError.invalid("give content and/or metadata to update") }
         let newContent = try content.map(validContent)
         let cleaned = metadata.map(Self.cleanMetadata)
-        var newVector: [Float]?
+        var newVector: [[Float]]?
         if let newContent { newVector = await embedding(for: newContent) }
         let model = embedder.model
         let vector = newVector

@@ -6,18 +6,14 @@ import SQLite
 extension MemoryService {
     /// The vector of `content`: from the embedding cache, else from the embedder; nil when the embedder
     /// is unavailable (the memory then waits in `pending_vectors` for the background worker).
-    func embedding(for content: String) async -> [Float]? {
+    func embedding(for content: String) async -> [[Float]]? {
         let digest = SHA256.hash(content)
         let model = embedder.model
-        if let cached = try? ledger.read({ db in
-            try db.first(
-                "SELECT vector FROM embedding_cache WHERE model = ? AND content_digest = ?", [.text(model), .blob(digest)],
-                { $0.withBlob(0, VectorCodec.decode) })
-        }) {
+        if let cached = try? ledger.read({ db in try Self.cachedWindows(content: content, digest: digest, model: model, in: db) }) {
             return cached
         }
         do {
-            return try await embedder.embed([content]).first
+            return try await embedder.embedDocuments([content]).first
         } catch {
             embedderFailures.add(1, ordering: .relaxed)
             return nil
@@ -25,21 +21,21 @@ extension MemoryService {
     }
 
     /// Records `content`'s vector for row `seq` in the current write, or marks the row as waiting for one.
-    static func storeVector(_ vector: [Float]?, seq: Int64, content: String, model: String, in db: Connection) throws {
-        guard let vector, !vector.isEmpty else {
+    static func storeVector(_ vector: [[Float]]?, seq: Int64, content: String, model: String, in db: Connection) throws {
+        guard let vector, let first = vector.first, !first.isEmpty, vector.allSatisfy({ $0.count == first.count }) else {
             try db.run("DELETE FROM memory_vectors WHERE seq = ?", .integer(seq))
             try db.run("INSERT OR IGNORE INTO pending_vectors (seq) VALUES (?)", .integer(seq))
             return
         }
         try db.run("UPDATE projection_checkpoints SET position = position + 1 WHERE name = 'vectors'")
         let change = try db.scalarInt("SELECT position FROM projection_checkpoints WHERE name = 'vectors'") ?? 0
-        let blob = VectorCodec.encode(vector)
+        let blob = VectorCodec.encode(windows: vector)
         try db.run(
             "INSERT OR REPLACE INTO memory_vectors (seq, model, dims, vector, change) VALUES (?, ?, ?, ?, ?)", .integer(seq),
-            .text(model), .int(vector.count), .blob(blob), .integer(change))
+            .text(model), .int(first.count), .blob(blob), .integer(change))
         try db.run(
             "INSERT OR IGNORE INTO embedding_cache (model, content_digest, vector) VALUES (?, ?, ?)", .text(model),
-            .blob(SHA256.hash(content)), .blob(blob))
+            .blob(SHA256.hash(content)), .blob(VectorCodec.dimensionHeader(first.count) + blob))
         try db.run("DELETE FROM pending_vectors WHERE seq = ?", .integer(seq))
     }
 
@@ -47,10 +43,20 @@ extension MemoryService {
     /// revert bring back content whose vector is usually cached).
     static func storeCachedVector(for id: String, content: String, model: String, in db: Connection) throws {
         guard let seq = try seq(of: id, in: db) else { return }
-        let cached = try db.first(
-            "SELECT vector FROM embedding_cache WHERE model = ? AND content_digest = ?", [.text(model), .blob(SHA256.hash(content))],
-            { $0.withBlob(0, VectorCodec.decode) })
+        let cached = try cachedWindows(content: content, digest: SHA256.hash(content), model: model, in: db)
         try storeVector(cached, seq: seq, content: content, model: model, in: db)
+    }
+
+    /// The cached windows of `content` (a cache entry is its window dimension, then the windows).
+    static func cachedWindows(content: String, digest: [UInt8], model: String, in db: Connection) throws -> [[Float]]? {
+        try db.first("SELECT vector FROM embedding_cache WHERE model = ? AND content_digest = ?", [.text(model), .blob(digest)]) { row in
+            row.withBlob(0) { bytes -> [[Float]]? in
+                guard bytes.count >= 4 else { return nil }
+                let dimension = Int(Int32(littleEndian: bytes.loadUnaligned(as: Int32.self)))
+                let windows = VectorCodec.decode(windows: UnsafeRawBufferPointer(rebasing: bytes[4...]), dimension: dimension)
+                return windows.isEmpty ? nil : windows
+            }
+        } ?? nil
     }
 
     /// The row key of live memory `id`, read in a write.
@@ -76,14 +82,11 @@ extension MemoryService {
             ) { ($0.int64(0), $0.string(1)) }
         }
         guard !waiting.isEmpty else { return 0 }
-        var vectors: [Int64: [Float]] = [:]
+        var vectors: [Int64: [[Float]]] = [:]
         var missing: [(Int64, String)] = []
         try ledger.read { db in
             for (seq, content) in waiting {
-                if let cached = try db.first(
-                    "SELECT vector FROM embedding_cache WHERE model = ? AND content_digest = ?",
-                    [.text(model), .blob(SHA256.hash(content))], { $0.withBlob(0, VectorCodec.decode) })
-                {
+                if let cached = try Self.cachedWindows(content: content, digest: SHA256.hash(content), model: model, in: db) {
                     vectors[seq] = cached
                 } else {
                     missing.append((seq, content))
@@ -92,7 +95,7 @@ extension MemoryService {
         }
         if !missing.isEmpty {
             do {
-                let embedded = try await embedder.embed(missing.map(\.1))
+                let embedded = try await embedder.embedDocuments(missing.map(\.1))
                 for ((seq, _), vector) in zip(missing, embedded) { vectors[seq] = vector }
             } catch {
                 embedderFailures.add(1, ordering: .relaxed)
