@@ -11,16 +11,28 @@ final class MemoryToolsHarness: Sendable {
     let service: MemoryService
     let server: MCPServer
 
+    /// Whether this harness made the directory (and so removes it).
+    private let ownsDirectory: Bool
+
     init() throws {
         directory = NSTemporaryDirectory() + "memledger-tools-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         service = try MemoryService(path: directory + "/memledger.sqlite")
         server = MemoryTools.server(service: service, version: "0.0.0-test")
+        ownsDirectory = true
+    }
+
+    /// A second service on the same database, as another process on the same data directory has.
+    init(sharing other: MemoryToolsHarness) throws {
+        directory = other.directory
+        service = try MemoryService(path: directory + "/memledger.sqlite")
+        server = MemoryTools.server(service: service, version: "0.0.0-test")
+        ownsDirectory = false
     }
 
     deinit {
         service.close()
-        try? FileManager.default.removeItem(atPath: directory)
+        if ownsDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 
     static func principal(agent: String = "test-key", scopes: Set<Scope> = Set(Scope.allCases), user: String = "default") -> Principal {

@@ -324,3 +324,37 @@ import Testing
         #expect(search.structured?["mode"] == .string(mode.rawValue))
     }
 }
+
+@Suite struct MemoryToolsSharedStoreTests {
+    /// Case 20 in one process: two services on one database (as `serve` and a stdio `mcp` have)
+    /// see each other's writes at once, through every read tool.
+    @Test func twoServicesOnOneDatabaseSeeEachOthersWrites() async throws {
+        let first = try MemoryToolsHarness()
+        let second = try MemoryToolsHarness(sharing: first)
+        let http = MemoryToolsHarness.context(MemoryToolsHarness.principal(agent: "claude"), transport: "mcp")
+        let stdio = MemoryToolsHarness.context(MemoryToolsHarness.principal(agent: "codex"), transport: "stdio")
+        var written: [String: String] = [:]
+        for i in 0..<6 {
+            let viaFirst = try await first.add("shared ledger note alpha \(i)", context: http)
+            let viaSecond = try await second.add("shared ledger note beta \(i)", context: stdio)
+            written[viaFirst] = "claude"
+            written[viaSecond] = "codex"
+        }
+        for harness in [first, second] {
+            let search = try await harness.call("search_memories", ["query": "shared ledger note", "limit": 50, "mode": "keyword"])
+            let found = Dictionary(uniqueKeysWithValues: search.results.compactMap { hit in
+                hit["id"]?.stringValue.map { ($0, hit["agent_id"]?.stringValue ?? "") }
+            })
+            #expect(found == written)
+            let list = try await harness.call("list_memories", ["limit": 100])
+            #expect(Set(list.results.compactMap { $0["id"]?.stringValue }) == Set(written.keys))
+        }
+        // An update through one is what the other reads next, never the stale text.
+        let id = try #require(written.first { $0.value == "codex" }?.key)
+        _ = try await first.call("update_memory", ["memory_id": .string(id), "content": "shared ledger note, corrected"], context: http)
+        let reread = try await second.call("get_memory", ["memory_id": .string(id)], context: stdio)
+        #expect(reread.structured?["content"] == "shared ledger note, corrected")
+        let search = try await second.call("search_memories", ["query": "corrected", "mode": "keyword"], context: stdio)
+        #expect(search.results.first?["content"] == "shared ledger note, corrected")
+    }
+}
