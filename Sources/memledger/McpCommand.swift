@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Ledger
 import MCP
@@ -11,7 +10,7 @@ import Server
 /// data directory, so there is no credential to check. Any number of these may run beside a
 /// `serve` on the same data directory; the ledger serialises their writes (DESIGN.md §6).
 /// Standard output carries only JSON-RPC; diagnostics go to standard error.
-struct McpCommand {
+struct McpCommand: CLICommand {
     static let help = """
         usage: memledger mcp [--data DIR] [--agent NAME] [--user USER_ID]
 
@@ -22,6 +21,8 @@ struct McpCommand {
         Example (Claude Code):  claude mcp add memledger -- memledger mcp --data ~/memledger --agent claude-code
         """
 
+    static let valued: Set<String> = ["data", "agent", "user"]
+
     /// The user a local process acts for when none is configured.
     static let fallbackUserID = "default"
 
@@ -29,7 +30,11 @@ struct McpCommand {
     let agent: String
     let userID: String
 
-    init(_ args: Arguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
+    init(_ args: Arguments) throws(UsageError) {
+        try self.init(args, environment: ProcessInfo.processInfo.environment)
+    }
+
+    init(_ args: Arguments, environment: [String: String]) throws(UsageError) {
         try args.allowOnly(["data", "agent", "user"])
         guard args.positionals.isEmpty else { throw UsageError("mcp takes no positional arguments") }
         data = DataDirectory(path: args["data"] ?? defaultDataDirectory())
@@ -50,14 +55,7 @@ struct McpCommand {
         let stdio = MCPStdio(
             server: MemoryTools.server(service: service, version: memledgerVersion), baseContext: context)
         printError("mcp: serving \(data.path) over stdio as agent '\(agent)'")
-        // The stdio loop is async; the command line is not. Wait on a semaphore: the main thread
-        // is not one of the cooperative pool's threads, so blocking it starves nothing.
-        let finished = DispatchSemaphore(value: 0)
-        Task {
-            await stdio.run()
-            finished.signal()
-        }
-        finished.wait()
+        try blocking { await stdio.run() }
         return .ok
     }
 }
