@@ -46,7 +46,7 @@ struct McpCommand: CLICommand {
 
     func run() throws -> ExitCode {
         try data.create()
-        let service = try MemoryService(path: data.database)
+        let service = try openService()
         defer { service.close() }
         let principal = Principal(
             userID: userID, clientID: "stdio", agentName: agent, scopes: Set(Scope.allCases), kind: .local)
@@ -57,5 +57,20 @@ struct McpCommand: CLICommand {
         printError("mcp: serving \(data.path) over stdio as agent '\(agent)'")
         try blocking { await stdio.run() }
         return .ok
+    }
+
+    /// Opens the store with the built-in embedder; when the stored vectors come from another model
+    /// (a `serve` configured with MiniLM or an embedding API), with a ``DeferredEmbedder`` instead:
+    /// searches then rank by keywords (each answer says so) and new memories wait for the server's
+    /// vector worker, rather than this process refusing to start or mixing models in one index.
+    private func openService() throws -> MemoryService {
+        do {
+            return try MemoryService(path: data.database)
+        } catch let error as MemoryError where error.code == .embedderMismatch {
+            printError("mcp: the stored vectors come from another embedder; searches rank by keywords and a running `memledger serve` embeds new memories")
+            var configuration = MemoryConfiguration()
+            configuration.embedder = DeferredEmbedder(forDatabase: data.database)
+            return try MemoryService(path: data.database, configuration: configuration)
+        }
     }
 }
