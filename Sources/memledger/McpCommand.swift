@@ -35,7 +35,7 @@ struct McpCommand: CLICommand {
     }
 
     init(_ args: Arguments, environment: [String: String]) throws(UsageError) {
-        try args.allowOnly(["data", "agent", "user"])
+        try args.allowOnly(Self.valued)
         guard args.positionals.isEmpty else { throw UsageError("mcp takes no positional arguments") }
         data = DataDirectory(path: args["data"] ?? defaultDataDirectory())
         agent = args["agent"] ?? environment["MEMLEDGER_AGENT"] ?? "stdio"
