@@ -18,7 +18,7 @@ public final class ServerApplication: Sendable {
     public var keys: APIKeyStore { endpoints.keys }
     public var metrics: Metrics { endpoints.metrics }
     var credentials: CredentialCheck { endpoints.credentials }
-    var log: AccessLog { endpoints.log }
+    public var log: AccessLog { endpoints.log }
 
     /// - Parameters:
     ///   - authenticators: tried after API keys (OAuth access tokens when OAuth is on).

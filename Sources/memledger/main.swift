@@ -1,4 +1,5 @@
 import Foundation
+import Server
 
 /// The version of this build.
 let memledgerVersion = "0.1.0"
@@ -7,6 +8,8 @@ let usage = """
     usage: memledger <command> [options]
 
     commands:
+      serve          run the HTTP server (REST API, MCP)
+      keys           create, list or revoke API keys
       verify         check the hash chain and payload digests of a data directory
       --version      print the version
 
@@ -30,6 +33,12 @@ func runCommand() -> ExitCode {
         case "verify":
             if rest.contains("--help") { print(VerifyCommand.help); return .ok }
             return try VerifyCommand(Arguments(rest, valued: ["data", "expect-head"])).run()
+        case "serve":
+            if rest.contains("--help") { print(ServeCommand.help); return .ok }
+            return try ServeCommand(Arguments(rest, valued: ServerConfiguration.valuedFlags)).run()
+        case "keys":
+            if rest.contains("--help") { print(KeysCommand.help); return .ok }
+            return try KeysCommand(Arguments(rest, valued: ["data", "name", "user", "scopes"])).run()
         case "debug-append":
             if rest.contains("--help") { print(AppendLoopCommand.help); return .ok }
             return try AppendLoopCommand(Arguments(rest, valued: ["data", "stream", "count", "concurrency"])).run()

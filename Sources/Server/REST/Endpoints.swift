@@ -12,7 +12,7 @@ public struct Endpoints: Sendable {
     public let metrics: Metrics
     public let credentials: CredentialCheck
     let mcp: MCPStreamableHTTP
-    let log: AccessLog
+    public let log: AccessLog
 
     /// The route table; `/openapi.json` documents exactly these routes.
     func router() -> Router {
