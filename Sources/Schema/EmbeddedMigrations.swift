@@ -143,5 +143,14 @@ extension Migration {
                 revoked_at  TEXT
             );
             """#),
+        Migration(
+            version: 6, name: "0006_vector_changes",
+            sql: #"""
+            -- Each vector row records the value of the `vectors` change counter (projection_checkpoints) when it
+            -- was written, so every process can load just the vectors written since it last looked.
+            ALTER TABLE memory_vectors ADD COLUMN change INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX memory_vectors_by_change ON memory_vectors (change);
+            INSERT OR IGNORE INTO projection_checkpoints (name, position) VALUES ('vectors', 0);
+            """#),
     ]
 }
