@@ -129,6 +129,7 @@ public final class ServerApplication: Sendable {
             case .versionConflict: return APIError(409, "version_conflict", error.detail)
             case .idempotencyKeyReused: return APIError(422, "idempotency_key_reused", error.detail)
             case .conflict: return APIError(409, "conflict", error.detail)
+            case .embedderMismatch: return APIError(503, "embedder_mismatch", error.detail, headers: ["Retry-After": "60"])
             }
         case let error as APIKeyError:
             if error.isNameTaken { return APIError(409, "conflict", error.description) }

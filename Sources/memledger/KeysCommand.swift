@@ -36,7 +36,7 @@ struct KeysCommand {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
         configuration.dataDirectory = data
-        let service = try ServerEnvironment.openService(configuration)
+        let service = try ServerEnvironment.openService(configuration, allowEmbedderMismatch: true)
         defer { service.close() }
         let store = APIKeyStore(ledger: service.ledger)
         let user = ProcessInfo.processInfo.userName

@@ -2,13 +2,14 @@ import Dispatch
 import Foundation
 import HTTP
 import Ledger
+import Memory
 import Server
 
 /// `memledger serve`: the HTTP server (REST, MCP) on one data directory.
 struct ServeCommand {
     static let help = """
         usage: memledger serve [--host H] [--port P] [--data DIR] [--embedder builtin|openai|minilm]
-                               [--embedder-url URL] [--embedder-model NAME] [--model-dir DIR]
+                               [--embed-base-url URL] [--embed-model NAME] [--model-dir DIR]
                                [--body-limit BYTES] [--content-limit BYTES] [--default-user ID]
                                [--public-base-url URL] [--trust-forwarded-for] [--log-level LEVEL]
 
@@ -37,15 +38,16 @@ struct ServeCommand {
 
     func run() throws -> ExitCode {
         for notice in notices { printError(notice) }
-        let embedder: any Sendable
+        let service: MemoryService
         do {
-            embedder = try ServerEnvironment.embedder(configuration)
-        } catch {
-            printError("\(error)")
+            service = try ServerEnvironment.openService(configuration)
+        } catch let error as EmbedderSettingsError {
+            printError(error.description)
             return .usage
+        } catch let error as MemoryError where error.code == .embedderMismatch {
+            printError(error.detail)
+            return .dataError
         }
-        _ = embedder
-        let service = try ServerEnvironment.openService(configuration)
         let app = ServerApplication(configuration: configuration, service: service)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
@@ -82,15 +84,18 @@ struct ServeCommand {
         }
         app.log.log(.info, "listening", [
             "address": .string("http://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(port)"),
-            "data": .string(configuration.dataDirectory), "embedder": .string(configuration.embedder.name),
+            "data": .string(configuration.dataDirectory), "embedder": .string(service.embedder.model),
             "oauth": .bool(configuration.oauthEnabled),
         ])
+        // Memories added while the embedder was down get their vectors in the background.
+        let worker = Task { await service.runVectorWorker() }
         let stopped = DispatchSemaphore(value: 0)
         Task {
             await server.waitUntilStopped()
             stopped.signal()
         }
         stopped.wait()
+        worker.cancel()
         app.log.log(.info, "stopping: in-flight requests answered, checkpointing the WAL")
         _ = try? service.ledger.checkpoint()
         service.close()

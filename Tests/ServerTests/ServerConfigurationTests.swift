@@ -8,7 +8,7 @@ import Testing
         #expect(c.host == "127.0.0.1")
         #expect(c.port == 8765)
         #expect(c.dataDirectory == "./data")
-        #expect(c.embedder == .builtin)
+        #expect(c.embedder.kind == .builtin)
         #expect(c.ownerKey == nil)
         #expect(!c.oauthEnabled)
         #expect(notices.isEmpty)
@@ -75,11 +75,12 @@ import Testing
     @Test func embedderChoices() throws {
         let (openai, _) = try ServerConfiguration.resolve(
             options: ["embedder": "openai"], environment: ["OPENAI_API_KEY": "sk-x", "MEM0_EMBED_MODEL": "text-embedding-3-large"])
-        #expect(openai.embedder == .openAI(baseURL: "https://api.openai.com/v1", model: "text-embedding-3-large", apiKey: "sk-x"))
+        #expect(openai.embedder == EmbedderSettings(kind: .openai, baseURL: "https://api.openai.com/v1", model: "text-embedding-3-large", apiKey: "sk-x"))
         let (ollama, _) = try ServerConfiguration.resolve(
             options: [:], environment: ["MEM0_EMBED_PROVIDER": "ollama", "OLLAMA_BASE_URL": "http://127.0.0.1:11434/v1"])
-        #expect(ollama.embedder.name == "openai")
+        #expect(ollama.embedder.kind == .openai)
+        #expect(ollama.embedder.model == "nomic-embed-text")
         let (minilm, _) = try ServerConfiguration.resolve(options: ["embedder": "minilm", "model-dir": "/models/minilm"], environment: [:])
-        #expect(minilm.embedder == .miniLM(modelDirectory: "/models/minilm"))
+        #expect(minilm.embedder == EmbedderSettings(kind: .minilm, modelDirectory: "/models/minilm"))
     }
 }

@@ -7,7 +7,7 @@ extension ServerConfiguration {
 
     /// The flags `serve` accepts (each takes a value); `--trust-forwarded-for` is a switch.
     public static let valuedFlags: Set<String> = [
-        "host", "port", "data", "body-limit", "content-limit", "embedder", "embedder-url", "embedder-model",
+        "host", "port", "data", "body-limit", "content-limit", "embedder", "embed-base-url", "embed-model", "embed-api-key",
         "model-dir", "default-user", "public-base-url", "oauth-allowed-redirect-uris", "log-level", "auth-failures-per-minute", "max-in-flight",
     ]
 
@@ -85,24 +85,24 @@ extension ServerConfiguration {
 
     private static func embedderChoice(
         value: (String, String...) -> (String, String)?, environment: [String: String]
-    ) throws(Problem) -> EmbedderChoice {
+    ) throws(Problem) -> EmbedderSettings {
         let (name, source) = value("embedder", "MEMLEDGER_EMBEDDER", "MEM0_EMBED_PROVIDER") ?? ("builtin", "default")
         switch name.lowercased() {
         case "builtin", "":
-            return .builtin
+            return EmbedderSettings(kind: .builtin)
         case "openai", "ollama":
             let ollama = name.lowercased() == "ollama"
-            let base = value("embedder-url", "MEMLEDGER_EMBEDDER_URL", ollama ? "OLLAMA_BASE_URL" : "OPENAI_BASE_URL")?.0
+            let base = value("embed-base-url", "MEMLEDGER_EMBED_BASE_URL", ollama ? "OLLAMA_BASE_URL" : "OPENAI_BASE_URL")?.0
                 ?? (ollama ? "http://127.0.0.1:11434/v1" : "https://api.openai.com/v1")
-            let model = value("embedder-model", "MEMLEDGER_EMBEDDER_MODEL", "MEM0_EMBED_MODEL")?.0
+            let model = value("embed-model", "MEMLEDGER_EMBED_MODEL", "MEM0_EMBED_MODEL")?.0
                 ?? (ollama ? "nomic-embed-text" : "text-embedding-3-small")
-            let key = environment["MEMLEDGER_EMBEDDER_API_KEY"] ?? environment["OPENAI_API_KEY"]
-            return .openAI(baseURL: base, model: model, apiKey: key.flatMap { $0.isEmpty ? nil : $0 })
+            let key = value("embed-api-key", "MEMLEDGER_EMBED_API_KEY", "OPENAI_API_KEY")?.0
+            return EmbedderSettings(kind: .openai, baseURL: base, model: model, apiKey: key)
         case "minilm":
             guard let (dir, _) = value("model-dir", "MEMLEDGER_MODEL_DIR") else {
                 throw Problem("the minilm embedder needs --model-dir DIR (or MEMLEDGER_MODEL_DIR)")
             }
-            return .miniLM(modelDirectory: dir)
+            return EmbedderSettings(kind: .minilm, modelDirectory: dir)
         default:
             throw Problem("\(source) must be builtin, openai, ollama or minilm, not '\(name.prefix(40))'")
         }

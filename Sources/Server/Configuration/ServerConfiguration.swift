@@ -10,7 +10,8 @@ public struct ServerConfiguration: Sendable {
     public var bodyLimitBytes = 1024 * 1024
     /// The largest memory content accepted (422 `content_too_large` beyond it).
     public var contentLimitBytes = 32 * 1024
-    public var embedder = EmbedderChoice.builtin
+    /// Which embedder to build (`makeEmbedder`); the built-in one by default.
+    public var embedder = EmbedderSettings()
     /// The owner key given by the operator (`MEMLEDGER_API_KEY` / `MEM0_API_KEY`); stored only as a digest.
     public var ownerKey: String?
     /// The user the owner key acts for, and the user of keys created without `--user`.

@@ -22,7 +22,6 @@ public final class Metrics: Sendable {
     private struct State {
         var requests: [Key: Int] = [:]
         var latency: [String: Histogram] = [:]
-        var embedderErrors = 0
         var authFailures = 0
     }
 
@@ -41,11 +40,10 @@ public final class Metrics: Sendable {
         }
     }
 
-    public func recordEmbedderError() { state.withLock { $0.embedderErrors += 1 } }
     public func recordAuthFailure() { state.withLock { $0.authFailures += 1 } }
 
-    /// The Prometheus text, with the gauges the caller read from the ledger.
-    public func render(ledgerPosition: Int64?, liveMemories: Int64?) -> String {
+    /// The Prometheus text, with the gauges and counters the caller read from the memory service.
+    public func render(ledgerPosition: Int64?, liveMemories: Int64?, embedderErrors: Int) -> String {
         let s = state.withLock { $0 }
         var out = ""
         out += "# HELP memledger_http_requests_total HTTP requests by route, method and status.\n"
@@ -74,7 +72,7 @@ public final class Metrics: Sendable {
         out += "memledger_memories_live \(liveMemories.map(String.init) ?? "NaN")\n"
         out += "# HELP memledger_embedder_errors_total Failed embedder calls.\n"
         out += "# TYPE memledger_embedder_errors_total counter\n"
-        out += "memledger_embedder_errors_total \(s.embedderErrors)\n"
+        out += "memledger_embedder_errors_total \(embedderErrors)\n"
         out += "# HELP memledger_auth_failures_total Requests refused for a missing or invalid credential.\n"
         out += "# TYPE memledger_auth_failures_total counter\n"
         out += "memledger_auth_failures_total \(s.authFailures)\n"

@@ -139,14 +139,23 @@ extension Endpoints {
         return Self.json(memory.json, headers: Self.etag(memory))
     }
 
-    /// `POST /api/v1/memories/search`.
+    /// `POST /api/v1/memories/search`: `query`, `limit` 1–100 (default 10), `mode`, `recency_weight`,
+    /// `min_score` and the list filters. Without an `agent_id` filter it spans every agent.
     @Sendable func searchMemories(_ context: RequestContext) async throws -> HTTPResponse {
         let body = try RequestFields.body(context)
         guard let query = try body.string("query") else { throw APIError.validation("give 'query', the text to search for") }
         guard !query.allSatisfy(\.isWhitespace) else { throw APIError.badRequest("'query' must not be empty or only whitespace") }
-        _ = try body.integer("limit", in: 1...100)
-        _ = try effectiveUser(try body.identifier("user_id"), context.caller)
-        throw APIError(503, "search_unavailable", "search is not available in this build", headers: ["Retry-After": "60"])
+        var mode = SearchMode.hybrid
+        if let text = try body.string("mode") {
+            guard let m = SearchMode(rawValue: text) else { throw APIError.validation("'mode' must be hybrid, semantic or keyword") }
+            mode = m
+        }
+        let request = SearchRequest(
+            query: query, mode: mode, limit: try body.integer("limit", in: 1...100) ?? 10, filter: try body.filter(),
+            minScore: try body.double("min_score", in: 0...1), recencyWeight: try body.double("recency_weight", in: 0...1) ?? 0)
+        let user = try effectiveUser(try body.identifier("user_id"), context.caller)
+        let result = try await service.search(request, caller: try caller(context, userID: user))
+        return Self.json(result.json)
     }
 
     /// The version of `memory` as an entity tag, for `If-Match`.

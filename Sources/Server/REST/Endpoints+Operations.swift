@@ -21,7 +21,7 @@ extension Endpoints {
         let live = try? service.counts().memories
         return HTTPResponse(
             status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-            body: Array(metrics.render(ledgerPosition: position, liveMemories: live).utf8))
+            body: Array(metrics.render(ledgerPosition: position, liveMemories: live, embedderErrors: service.embedderErrorCount).utf8))
     }
 
     /// `/mcp` and `/mcp/`: the Streamable HTTP transport, authenticated with the same credentials.
