@@ -1477,15 +1477,35 @@ enum OpenAPIDocument {
       "type": "string"
      },
      "content": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 32768,
+      "pattern": "[A-Za-z0-9]",
+      "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      }
     }
    },
    "AddRequest": {
     "type": "object",
+    "anyOf": [
+     {
+      "required": [
+       "content"
+      ]
+     },
+     {
+      "required": [
+       "messages"
+      ]
+     }
+    ],
     "properties": {
      "content": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 32768,
+      "pattern": "[A-Za-z0-9]",
+      "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "messages": {
       "type": "array",
@@ -1520,9 +1540,25 @@ enum OpenAPIDocument {
    },
    "UpdateRequest": {
     "type": "object",
+    "anyOf": [
+     {
+      "required": [
+       "content"
+      ]
+     },
+     {
+      "required": [
+       "metadata"
+      ]
+     }
+    ],
     "properties": {
      "content": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 32768,
+      "pattern": "[A-Za-z0-9]",
+      "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "metadata": {
       "type": "object"
@@ -1618,7 +1654,11 @@ enum OpenAPIDocument {
     ],
     "properties": {
      "query": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 32768,
+      "pattern": "[A-Za-z0-9]",
+      "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "limit": {
       "type": "integer",
