@@ -18,10 +18,15 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 pid=$!
 cleanup() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; rm -rf "$root"; }
 trap cleanup EXIT
-for _ in $(seq 1 300); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+python3 - "$port" <<'PY'
+import sys, time, urllib.request
+for _ in range(300):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz", timeout=1).read()
+        break
+    except OSError:
+        time.sleep(0.1)
+PY
 key=$(grep -o 'mlk_[A-Za-z0-9_-]\{43\}' "$root/serve.log" | head -1)
 [ -n "$key" ] || { echo "no owner key in the server's output" >&2; cat "$root/serve.log" >&2; exit 1; }
 
