@@ -1,4 +1,5 @@
 import Foundation
+import Server
 
 /// The version of this build.
 let memledgerVersion = "0.1.0"
@@ -6,8 +7,10 @@ let memledgerVersion = "0.1.0"
 let usage = """
     usage: memledger <command> [options]
 
-    serve agents:
+    serve and connect:
+      serve            run the HTTP server (REST API, MCP)
       mcp              the memory tools over stdio for a local MCP client (Claude Code, Codex, …)
+      keys             create, list or revoke API keys
     inspect and prove:
       verify           check the hash chain, payload digests and projections against a rebuild
       audit            who changed what: events with provenance, and a summary per client
@@ -60,6 +63,12 @@ func runCommand() -> ExitCode {
         case "import-mem0": return try ForeignImportCommand.main(rest, source: .mem0)
         case "import-mcp-memory": return try ForeignImportCommand.main(rest, source: .mcpMemory)
         case "debug-seed": return try SeedCommand.main(rest)
+        case "serve":
+            if rest.contains("--help") { print(ServeCommand.help); return .ok }
+            return try ServeCommand(Arguments(rest, valued: ServerConfiguration.valuedFlags)).run()
+        case "keys":
+            if rest.contains("--help") { print(KeysCommand.help); return .ok }
+            return try KeysCommand(Arguments(rest, valued: ["data", "name", "user", "scopes"])).run()
         case "mcp": return try McpCommand.main(rest)
         case "debug-append":
             if rest.contains("--help") { print(AppendLoopCommand.help); return .ok }
