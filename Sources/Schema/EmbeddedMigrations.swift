@@ -203,5 +203,14 @@ extension Migration {
             );
             CREATE INDEX oauth_refresh_tokens_by_family ON oauth_refresh_tokens (family_id);
             """#),
+        Migration(
+            version: 6, name: "0006_vector_changes",
+            sql: #"""
+            -- Each vector row records the value of the `vectors` change counter (projection_checkpoints) when it
+            -- was written, so every process can load just the vectors written since it last looked.
+            ALTER TABLE memory_vectors ADD COLUMN change INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX memory_vectors_by_change ON memory_vectors (change);
+            INSERT OR IGNORE INTO projection_checkpoints (name, position) VALUES ('vectors', 0);
+            """#),
     ]
 }
