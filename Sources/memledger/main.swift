@@ -8,6 +8,7 @@ let usage = """
 
     commands:
       verify         check the hash chain and payload digests of a data directory
+      clients        list or revoke OAuth clients (clients list | clients revoke ID)
       --version      print the version
 
     Every command takes --help. Data lives in ./data unless --data DIR or MEMLEDGER_DATA_DIR says otherwise.
@@ -30,6 +31,9 @@ func runCommand() -> ExitCode {
         case "verify":
             if rest.contains("--help") { print(VerifyCommand.help); return .ok }
             return try VerifyCommand(Arguments(rest, valued: ["data", "expect-head"])).run()
+        case "clients":
+            if rest.contains("--help") { print(ClientsCommand.help); return .ok }
+            return try ClientsCommand(Arguments(rest, valued: ["data"])).run()
         case "debug-append":
             if rest.contains("--help") { print(AppendLoopCommand.help); return .ok }
             return try AppendLoopCommand(Arguments(rest, valued: ["data", "stream", "count", "concurrency"])).run()
