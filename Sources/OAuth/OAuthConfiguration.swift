@@ -81,30 +81,3 @@ public struct OAuthConfiguration: Sendable {
     /// Whether the base URL names a loopback host.
     var baseIsLoopback: Bool { RedirectURI(publicBaseURL)?.isLoopback ?? false }
 }
-
-/// The owner an authorization is granted for: the `user_id` tokens act as and the name recorded
-/// as the actor of consent events.
-public struct OwnerIdentity: Sendable, Hashable {
-    public var userID: String
-    public var name: String
-
-    public init(userID: String, name: String) {
-        self.userID = userID
-        self.name = name
-    }
-}
-
-/// A configuration the server refuses to start with.
-public struct OAuthConfigurationError: Error, Equatable, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return String(slice)
-    }
-}

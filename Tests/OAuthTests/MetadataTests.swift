@@ -102,3 +102,12 @@ import Testing
         _ = try Harness(base: "http://127.0.0.1:8080") { $0.autoApprove = owner }
     }
 }
+
+@Suite struct RoutingTests {
+    @Test(arguments: [("GET", "/token", 405), ("GET", "/register", 405), ("PUT", "/authorize", 405), ("POST", "/.well-known/oauth-authorization-server", 405), ("HEAD", "/.well-known/oauth-protected-resource", 200), ("OPTIONS", "/.well-known/oauth-protected-resource/mcp", 204)])
+    func methodsOutsideTheProtocolAreRefused(method: String, path: String, status: Int) async throws {
+        let harness = try Harness()
+        let response = try #require(await harness.server.handle(HTTPRequest(method: method, target: path)))
+        #expect(response.status == status)
+    }
+}
