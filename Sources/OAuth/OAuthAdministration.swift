@@ -10,13 +10,13 @@ public enum OAuthAdministration {
     /// Revokes a client and every token issued to it, from the command line.
     /// Blocks until durable: never call it from the cooperative thread pool.
     /// - Returns: false when no live client has that id.
-    public static func revokeSync(_ clientID: String, actor: String, in ledger: Ledger, now: Timestamp = .now()) throws -> Bool {
-        try ledger.writeSync { tx in
-            try revoke(clientID, actor: actor, now: now.milliseconds, provenance: Provenance(actor: actor, transport: .cli), in: tx)
-        }
+    public static func revokeSync(
+        _ clientID: String, provenance: Provenance, in ledger: Ledger, now: Timestamp = .now()
+    ) throws -> Bool {
+        try ledger.writeSync { tx in try revoke(clientID, now: now.milliseconds, provenance: provenance, in: tx) }
     }
 
-    static func revoke(_ clientID: String, actor: String, now: Int64, provenance: Provenance, in tx: LedgerTransaction) throws -> Bool {
+    static func revoke(_ clientID: String, now: Int64, provenance: Provenance, in tx: LedgerTransaction) throws -> Bool {
         let name = try tx.db.first("SELECT client_name FROM oauth_clients WHERE client_id = ?", [.text(clientID)]) { $0.string(0) }
         guard let name, let families = try OAuthStore.revokeClient(clientID, now: now, in: tx.db) else { return false }
         try AuthEvents.append(

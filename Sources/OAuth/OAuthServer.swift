@@ -109,10 +109,10 @@ public final class OAuthServer: Sendable {
 
     /// Revokes a client and every token issued to it, recording `auth.client_revoked`.
     /// - Returns: false when no live client has that id.
-    public func revokeClient(_ clientID: String, actor: String, provenance: Provenance) async throws -> Bool {
+    public func revokeClient(_ clientID: String, provenance: Provenance) async throws -> Bool {
         let now = self.now
         return try await ledger.write { tx in
-            try OAuthAdministration.revoke(clientID, actor: actor, now: now, provenance: provenance, in: tx)
+            try OAuthAdministration.revoke(clientID, now: now, provenance: provenance, in: tx)
         }
     }
 

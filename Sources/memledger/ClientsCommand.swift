@@ -4,7 +4,7 @@ import Ledger
 import OAuth
 
 /// `memledger clients list|revoke`: the OAuth clients registered through dynamic registration.
-struct ClientsCommand {
+struct ClientsCommand: CLICommand {
     static let help = """
         usage: memledger clients list [--data DIR] [--json]
                memledger clients revoke CLIENT_ID [--data DIR] [--json]
@@ -12,21 +12,22 @@ struct ClientsCommand {
         list    every registered OAuth client: id, name, redirect URIs, auth method, when it was
                 registered and first approved, and how many live grants it holds
         revoke  revoke a client and every token issued to it (recorded as auth.client_revoked)
+
+        Exit: 0 done, 1 no such live client, 64 bad arguments, 69 no data directory.
         """
+    static let valued: Set<String> = ["data"]
 
     enum Action {
         case list
         case revoke(String)
     }
 
-    let data: DataDirectory
+    let context: OperatorContext
     let action: Action
-    let json: Bool
 
     init(_ args: Arguments) throws(UsageError) {
         try args.allowOnly(["data"])
-        data = DataDirectory(path: args["data"] ?? defaultDataDirectory())
-        json = args.has("json")
+        context = OperatorContext(args)
         switch (args.positionals.first, args.positionals.count) {
         case ("list", 1): action = .list
         case ("revoke", 2): action = .revoke(args.positionals[1])
@@ -36,17 +37,13 @@ struct ClientsCommand {
     }
 
     func run() throws -> ExitCode {
-        guard data.exists else {
-            printError("no memledger data in \(data.path) (use --data DIR)")
-            return .unavailable
-        }
-        let ledger = try Ledger(path: data.database)
-        defer { ledger.close() }
+        let service = try context.openService()
+        defer { service.close() }
         switch action {
         case .list:
-            let clients = try OAuthAdministration.clients(in: ledger)
-            if json {
-                print(JSONValue.array(clients.map(\.json)).serializedString())
+            let clients = try OAuthAdministration.clients(in: service.ledger)
+            if context.json {
+                context.emit(.array(clients.map(\.json)))
             } else if clients.isEmpty {
                 print("no OAuth clients registered")
             } else {
@@ -60,12 +57,11 @@ struct ClientsCommand {
             }
             return .ok
         case .revoke(let clientID):
-            let actor = "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "operator")
-            let revoked = try OAuthAdministration.revokeSync(clientID, actor: actor, in: ledger)
-            if json {
-                printJSON(["client_id": clientID, "revoked": revoked])
+            let revoked = try OAuthAdministration.revokeSync(clientID, provenance: OperatorContext.provenance(), in: service.ledger)
+            if context.json {
+                context.emit(["client_id": .string(clientID), "revoked": .bool(revoked)])
             } else {
-                print(revoked ? "revoked \(clientID) and every token issued to it" : "no live client \(clientID)")
+                print(revoked ? "revoked \(clientID) and every token issued to it" : "no live OAuth client \(clientID)")
             }
             return revoked ? .ok : .failure
         }

@@ -5,6 +5,8 @@ import Testing
 
 @testable import OAuth
 
+let operatorProvenance = Provenance(clientID: "cli", actor: "operator", transport: .cli)
+
 @Suite struct FlowTests {
     /// Discovery → registration → authorize → consent → token → validation → refresh → revocation,
     /// then a scan of the ledger and the database files for every secret the flow handled.
@@ -40,11 +42,11 @@ import Testing
         }
         #expect(try OAuthAdministration.clients(in: harness.ledger, now: harness.clock.now).first?.activeGrants == 1)
 
-        #expect(try OAuthAdministration.revokeSync(client.id, actor: "operator", in: harness.ledger))
+        #expect(try OAuthAdministration.revokeSync(client.id, provenance: operatorProvenance, in: harness.ledger))
         #expect(await harness.validate(refreshed.access) == .invalid)
         #expect(await harness.refresh(refreshed.refresh, client: client).errorCode == "invalid_client")
         #expect(try #require(await harness.get(harness.authorizeTarget(client))).status == 400)
-        #expect(try OAuthAdministration.revokeSync(client.id, actor: "operator", in: harness.ledger) == false)
+        #expect(try OAuthAdministration.revokeSync(client.id, provenance: operatorProvenance, in: harness.ledger) == false)
 
         let events = try harness.authEvents()
         #expect(events.map(\.type) == ["auth.client_registered", "auth.consent_granted", "auth.client_revoked"])
