@@ -28,6 +28,9 @@ public struct OAuthConfiguration: Sendable {
     /// Dynamic registrations accepted per client address within `registrationWindowSeconds`.
     public var registrationsPerWindow = 20
     public var registrationWindowSeconds: Int64 = 3600
+    /// Consent pages (each a stored pending request) opened per client address within `authorizationWindowSeconds`.
+    public var authorizationsPerWindow = 60
+    public var authorizationWindowSeconds: Int64 = 600
     /// Failed owner-key attempts on the consent page per client address within `consentFailureWindowSeconds`.
     public var consentFailuresPerWindow = 5
     public var consentFailureWindowSeconds: Int64 = 900

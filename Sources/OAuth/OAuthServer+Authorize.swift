@@ -64,6 +64,12 @@ extension OAuthServer {
                 authorization, client: client, owner: owner, pendingDigest: nil,
                 provenance: provenance(request, clientID: owner.name, actor: owner.name))
         }
+        // Every consent page stores a pending request: bound the writes one address can cause.
+        guard authorizationLimiter.record(request.remoteAddress, now: now) else {
+            return ConsentPage.error(
+                title: "Too many requests", message: "Too many authorization requests from this address. Wait a few minutes.",
+                status: 429)
+        }
         let requestID = SecureRandom.token(prefix: "mlq_", byteCount: 24)
         do {
             try await ledger.write { tx in

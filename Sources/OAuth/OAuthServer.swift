@@ -15,6 +15,7 @@ public final class OAuthServer: Sendable {
     let redirectPolicy: RedirectPolicy
     let registrationLimiter: RateLimiter
     let consentFailureLimiter: RateLimiter
+    let authorizationLimiter: RateLimiter
 
     /// - Parameters:
     ///   - configuration: the frozen settings; `publicBaseURL` turns OAuth on.
@@ -41,6 +42,8 @@ public final class OAuthServer: Sendable {
         self.redirectPolicy = try RedirectPolicy(extraRules: configuration.allowedRedirectURIs)
         self.registrationLimiter = RateLimiter(
             limit: configuration.registrationsPerWindow, windowSeconds: configuration.registrationWindowSeconds)
+        self.authorizationLimiter = RateLimiter(
+            limit: configuration.authorizationsPerWindow, windowSeconds: configuration.authorizationWindowSeconds)
         self.consentFailureLimiter = RateLimiter(
             limit: configuration.consentFailuresPerWindow, windowSeconds: configuration.consentFailureWindowSeconds)
     }

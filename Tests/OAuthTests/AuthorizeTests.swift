@@ -132,6 +132,16 @@ import Testing
         #expect(again.location == nil)
     }
 
+    @Test func consentPagesAreRateLimitedPerAddress() async throws {
+        let harness = try Harness { $0.authorizationsPerWindow = 2 }
+        let client = try await harness.register()
+        for _ in 0..<2 { #expect(try #require(await harness.get(harness.authorizeTarget(client))).status == 200) }
+        let limited = try #require(await harness.get(harness.authorizeTarget(client)))
+        #expect(limited.status == 429)
+        #expect(limited.location == nil)
+        #expect(try #require(await harness.get(harness.authorizeTarget(client), from: "198.51.100.3")).status == 200)
+    }
+
     @Test func aPendingRequestExpires() async throws {
         let harness = try Harness()
         let client = try await harness.register()
