@@ -123,8 +123,10 @@ class Server:
         if auto_approve_flag:
             args.append(auto_approve_flag)
         env = dict(os.environ)
-        env.update({"MEMLEDGER_PUBLIC_URL": self.base, "MEMLEDGER_API_KEY": OWNER_KEY})
-        env.pop("PUBLIC_BASE_URL", None)
+        # PUBLIC_BASE_URL is the name every memledger version reads (mem0-server compatible).
+        env.update({"PUBLIC_BASE_URL": self.base, "MEMLEDGER_API_KEY": OWNER_KEY})
+        for name in ("MEMLEDGER_PUBLIC_URL", "MEMLEDGER_PUBLIC_BASE_URL", "OAUTH_ALLOWED_REDIRECT_URIS"):
+            env.pop(name, None)
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(args, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
@@ -313,8 +315,8 @@ async def raw_checks(server: Server, recorder: Secrets) -> None:
         headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
         r = await http.post("/mcp", json=init, headers=headers)
         challenge = r.headers.get("www-authenticate", "")
-        check(r.status_code == 401 and f'resource_metadata="{base}/.well-known/oauth-protected-resource/mcp"' in challenge,
-              "unauthenticated initialize: 401 with resource_metadata")
+        check(r.status_code == 401 and f'resource_metadata="{base}/.well-known/oauth-protected-resource/mcp"' in challenge
+              and 'scope="' in challenge, "unauthenticated initialize: 401 with resource_metadata (path-suffixed) and scope")
         r = await http.post("/mcp", json=init, headers={**headers, "Authorization": "Bearer mla_not_a_token"})
         check(r.status_code == 401 and 'error="invalid_token"' in r.headers.get("www-authenticate", ""),
               "unknown token: 401 invalid_token")

@@ -56,14 +56,15 @@ public struct OAuthConfiguration: Sendable {
 
     /// The configuration the environment asks for, or nil when no public base URL is set (OAuth off).
     ///
-    /// Reads `MEMLEDGER_PUBLIC_URL` (or `PUBLIC_BASE_URL`), `OAUTH_ALLOWED_REDIRECT_URIS` (comma or
+    /// Reads `MEMLEDGER_PUBLIC_URL` (or `MEMLEDGER_PUBLIC_BASE_URL`, `PUBLIC_BASE_URL`), `OAUTH_ALLOWED_REDIRECT_URIS` (comma or
     /// space separated) and `MEMLEDGER_OAUTH_ACCESS_TOKEN_TTL` (seconds).
     public static func fromEnvironment(
         _ environment: [String: String], bindHost: String
     ) throws(OAuthConfigurationError) -> OAuthConfiguration? {
-        guard let base = (environment["MEMLEDGER_PUBLIC_URL"] ?? environment["PUBLIC_BASE_URL"]).map({ $0.trimmingSpaces() }),
-            !base.isEmpty
-        else { return nil }
+        let names = ["MEMLEDGER_PUBLIC_URL", "MEMLEDGER_PUBLIC_BASE_URL", "PUBLIC_BASE_URL"]
+        guard let base = names.lazy.compactMap({ environment[$0]?.trimmingSpaces() }).first(where: { !$0.isEmpty }) else {
+            return nil
+        }
         var configuration = try OAuthConfiguration(publicBaseURL: base, bindHost: bindHost)
         if let rules = environment["OAUTH_ALLOWED_REDIRECT_URIS"] {
             configuration.allowedRedirectURIs = rules.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" })
