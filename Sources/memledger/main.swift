@@ -10,6 +10,7 @@ let usage = """
     serve and connect:
       serve            run the HTTP server (REST API, MCP)
       keys             create, list or revoke API keys
+      clients          list or revoke OAuth clients
     inspect and prove:
       verify           check the hash chain, payload digests and projections against a rebuild
       audit            who changed what: events with provenance, and a summary per client
@@ -27,6 +28,8 @@ let usage = """
       restore-backup   a backup into a new data directory, verified before use
       import-mem0      memories from mem0 list output
       import-mcp-memory  memories from the MCP reference memory server's memory.jsonl
+    remote access:
+      clients          list or revoke OAuth clients (clients list | clients revoke ID)
       --version        print the version
 
     Every command takes --help. Data lives in ./data unless --data DIR or MEMLEDGER_DATA_DIR says otherwise.
@@ -68,6 +71,7 @@ func runCommand() -> ExitCode {
         case "keys":
             if rest.contains("--help") { print(KeysCommand.help); return .ok }
             return try KeysCommand(Arguments(rest, valued: ["data", "name", "user", "scopes"])).run()
+        case "clients": return try ClientsCommand.main(rest)
         case "debug-append":
             if rest.contains("--help") { print(AppendLoopCommand.help); return .ok }
             return try AppendLoopCommand(Arguments(rest, valued: ["data", "stream", "count", "concurrency"])).run()
