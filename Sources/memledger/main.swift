@@ -9,6 +9,7 @@ let usage = """
 
     serve and connect:
       serve            run the HTTP server (REST API, MCP)
+      mcp              the memory tools over stdio for a local MCP client (Claude Code, Codex, …)
       keys             create, list or revoke API keys
       clients          list or revoke OAuth clients
     inspect and prove:
@@ -72,6 +73,7 @@ func runCommand() -> ExitCode {
             if rest.contains("--help") { print(KeysCommand.help); return .ok }
             return try KeysCommand(Arguments(rest, valued: ["data", "name", "user", "scopes"])).run()
         case "clients": return try ClientsCommand.main(rest)
+        case "mcp": return try McpCommand.main(rest)
         case "debug-append":
             if rest.contains("--help") { print(AppendLoopCommand.help); return .ok }
             return try AppendLoopCommand(Arguments(rest, valued: ["data", "stream", "count", "concurrency"])).run()
