@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JSON
 import Ledger
@@ -88,6 +89,17 @@ import Testing
         let pointInTime = store.dir + "/as-of.sqlite"
         try MemoryRebuilder.rebuild(from: store.service.ledger, into: pointInTime, until: .position(position))
         #expect(try snapshot(pointInTime) == captured)
+    }
+
+    /// Stored fingerprints were written with `hexString`; the faster writer must give the same text, or
+    /// duplicate detection would miss content stored before it.
+    @Test func fingerprintHexIsTheHexStringAlreadyStored() {
+        var rng = SplitMix(state: 7)
+        for length in [0, 1, 2, 31, 32, 33] + (0..<200).map({ _ in Int.random(in: 0..<80, using: &rng) }) {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            #expect(ContentNormalizer.hex(bytes) == bytes.hexString)
+        }
+        #expect(ContentNormalizer.fingerprint("Likes  TEA") == SHA256.hash(Array("likes tea".utf8)).hexString)
     }
 
     @Test func pointInTimeByTimeIncludesEveryEventAtOrBeforeIt() async throws {

@@ -11,6 +11,7 @@ let benchUsage = """
     commands:
       ledger    durable appends/s with 1 and 16 writers beside plain SQLite's fsync-bound commit rate
       memory    adds/s, list latency at 10k and 100k memories, replay/rebuild rate of a large ledger
+      replay    rebuild rate of one kept store, seeded once (for repeated replay measurements)
 
     Every command takes --help.
     """
@@ -32,6 +33,9 @@ func runBenchCommand() async -> BenchExitCode {
         case "memory":
             if benchRest.contains("--help") { print(MemoryBenchmark.help); return .ok }
             return try await MemoryBenchmark(benchRest).run()
+        case "replay":
+            if benchRest.contains("--help") { print(ReplayBenchmark.help); return .ok }
+            return try await ReplayBenchmark(benchRest).run()
         default:
             FileHandle.standardError.write(Data("unknown command '\(benchCommand)'\n\(benchUsage)\n".utf8))
             return .usage
