@@ -29,7 +29,8 @@ public enum MemoryRebuilder {
         public var lastPosition: Int64
         /// Reading and applying every event to `memories`, its indexes included.
         public var readModelSeconds: Double
-        /// Building `memory_counts` and the full-text index from the finished `memories`.
+        /// Building `memory_counts` and the full-text index from the finished `memories` (its terms start
+        /// being derived on the other cores while the indexes are built).
         public var fullTextSeconds: Double
         /// Rows written to the full-text index.
         public var fullTextRows: Int64
@@ -123,6 +124,9 @@ public enum MemoryRebuilder {
             lastPosition = last.0.position
             progress?(applied)
         }
+        // Full-text terms start being derived on the other cores while this thread sorts the indexes.
+        var fullText = FullTextLoad()
+        try fullText.queue(from: db, upTo: 64)
         let indexStart = clock.now
         try db.writeTransaction {
             for (_, sql) in indexes { try db.execute(sql) }
@@ -131,7 +135,7 @@ public enum MemoryRebuilder {
 
         let rows = try db.writeTransaction {
             try db.run("INSERT INTO memory_counts (user_id, live) SELECT user_id, count(*) FROM memories GROUP BY user_id")
-            let rows = try buildFullText(in: db)
+            let rows = try fullText.insertAll(into: db)
             try db.run(
                 "INSERT INTO projection_checkpoints (name, position) VALUES (?, ?)", .text(projector.name), .integer(lastPosition))
             return rows
@@ -142,39 +146,6 @@ public enum MemoryRebuilder {
             events: applied, lastPosition: lastPosition, readModelSeconds: seconds(start, readModelDone, clock: clock),
             fullTextSeconds: seconds(readModelDone, end, clock: clock), fullTextRows: rows, waitSeconds: waitSeconds,
             applySeconds: applySeconds, indexSeconds: seconds(indexStart, readModelDone, clock: clock))
-    }
-
-    /// Writes the full-text row of every memory with content, in `seq` order, inside the caller's
-    /// transaction. Terms are derived by chunks on the other cores while this thread inserts the
-    /// chunk before.
-    /// - Returns: the rows written.
-    static func buildFullText(in db: Connection) throws -> Int64 {
-        let chunkSize = 4_096
-        let workers = DispatchQueue(label: "memledger.rebuild.fulltext", attributes: .concurrent)
-        var inFlight: [Pending<[(Int64, String)]>] = []
-        var after: Int64 = 0
-        var exhausted = false
-        var written: Int64 = 0
-        while true {
-            while !exhausted && inFlight.count < 4 {
-                let chunk = try db.query(
-                    "SELECT seq, content FROM memories WHERE seq > ? AND content IS NOT NULL ORDER BY seq LIMIT ?",
-                    [.integer(after), .int(chunkSize)]
-                ) { ($0.int64(0), $0.string(1)) }
-                guard let last = chunk.last else {
-                    exhausted = true
-                    break
-                }
-                after = last.0
-                inFlight.append(Pending(on: workers) { chunk.map { ($0.0, TextNormalizer.ftsText(for: $0.1)) } })
-            }
-            guard !inFlight.isEmpty else { break }
-            for (seq, terms) in inFlight.removeFirst().wait() {
-                try db.run("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)", .integer(seq), .text(terms))
-                written += 1
-            }
-        }
-        return written
     }
 
     static func seconds(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant, clock: ContinuousClock) -> Double {
@@ -195,6 +166,47 @@ public enum MemoryRebuilder {
         tables["memories_fts"] = try db.query("SELECT rowid, terms FROM memories_fts ORDER BY rowid") { [$0.value(0), $0.value(1)] }
         tables["memory_counts"] = try db.query("SELECT user_id, live FROM memory_counts ORDER BY user_id") { [$0.value(0), $0.value(1)] }
         return tables
+    }
+}
+
+/// The bulk build of the full-text index: the rows of every memory with content, read in `seq` order
+/// by chunks whose terms are derived on a concurrent queue, then inserted by the connection's thread.
+struct FullTextLoad {
+    static let chunkSize = 4_096
+    private let workers = DispatchQueue(label: "memledger.rebuild.fulltext", attributes: .concurrent)
+    private var inFlight: [Pending<[(Int64, String)]>] = []
+    private var after: Int64 = 0
+    private var exhausted = false
+
+    /// Reads chunks and queues their derivation until `limit` chunks are waiting or the rows run out.
+    mutating func queue(from db: Connection, upTo limit: Int) throws {
+        while !exhausted && inFlight.count < limit {
+            let chunk = try db.query(
+                "SELECT seq, content FROM memories WHERE seq > ? AND content IS NOT NULL ORDER BY seq LIMIT ?",
+                [.integer(after), .int(Self.chunkSize)]
+            ) { ($0.int64(0), $0.string(1)) }
+            guard let last = chunk.last else {
+                exhausted = true
+                return
+            }
+            after = last.0
+            inFlight.append(Pending(on: workers) { chunk.map { ($0.0, TextNormalizer.ftsText(for: $0.1)) } })
+        }
+    }
+
+    /// Inserts every row into `memories_fts`, inside the caller's transaction, keeping a few chunks
+    /// being derived ahead of the inserts.
+    /// - Returns: the rows written.
+    mutating func insertAll(into db: Connection) throws -> Int64 {
+        var written: Int64 = 0
+        while true {
+            try queue(from: db, upTo: 4)
+            guard !inFlight.isEmpty else { return written }
+            for (seq, terms) in inFlight.removeFirst().wait() {
+                try db.run("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)", .integer(seq), .text(terms))
+                written += 1
+            }
+        }
     }
 }
 
