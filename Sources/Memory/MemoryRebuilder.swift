@@ -225,6 +225,7 @@ final class BatchHandoff: Sendable {
 
     /// Waits for room, then queues `batch` (an empty batch means the end); dropped once cancelled.
     func put(_ batch: Result<Batch, any Error>) {
+        guard !isCancelled else { return }
         free.wait()
         guard !isCancelled else { return }
         queue.withLock { $0.append(batch) }
@@ -240,8 +241,10 @@ final class BatchHandoff: Sendable {
     }
 
     /// Stops the reading thread: it leaves its loop at the next check or when it next waits for room.
+    /// Two wake-ups cover the most it can wait after this: a `put` already waiting and the final one.
     func cancel() {
         cancelled.store(true, ordering: .releasing)
+        free.signal()
         free.signal()
     }
 }

@@ -102,6 +102,24 @@ import Testing
         #expect(ContentNormalizer.fingerprint("Likes  TEA") == SHA256.hash(Array("likes tea".utf8)).hexString)
     }
 
+    /// A store made before migration 0005 gets its per-user counts from the rows it already has.
+    @Test func theCountsMigrationCountsExistingMemories() async throws {
+        let store = try Store()
+        for i in 0..<3 { try await store.service.add("alice note \(i)") }
+        try await store.service.add("bob note", by: caller(user: "bob"))
+        let deleted = try await store.service.add("deleted soon")
+        _ = try await store.service.delete(deleted.id, caller: caller())
+        store.service.close()
+        // Take the file back to before 0005, then open it again.
+        let db = try Connection(path: store.database)
+        try db.execute("DROP TABLE memory_counts; DELETE FROM schema_migrations WHERE version = 5")
+        let reopened = try MemoryService(path: store.database)
+        defer { reopened.close() }
+        #expect(try reopened.list(caller: caller()).total == 3)
+        #expect(try reopened.list(caller: caller(user: "bob")).total == 1)
+        #expect(try reopened.list(caller: caller(user: "carol")).total == 0)
+    }
+
     @Test func pointInTimeByTimeIncludesEveryEventAtOrBeforeIt() async throws {
         let clock = ScriptedClock([1_000, 2_000, 3_000])
         let store = try Store(clock: { clock.next() })
