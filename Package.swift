@@ -32,13 +32,15 @@ let package = Package(
         .target(name: "Server", dependencies: ["Memory", "Search", "MiniLM", "HTTP", "MCP", "OAuth", "Ledger", "SQLite", "Crypto", "JSON"]),
         .executableTarget(name: "memledger", dependencies: ["Server"]),
         // Benchmarks (run in release by the scripts in tools/); not part of the product.
-        .executableTarget(name: "memledger-bench", dependencies: ["Ledger", "SQLite", "Crypto", "Memory", "Search"], path: "tools/bench"),
+        .executableTarget(name: "memledger-bench", dependencies: ["Ledger", "SQLite", "Crypto", "Memory", "Search", "Server", "JSON"], path: "tools/bench"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SQLite", "Crypto", "Schema"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search"]),
-        .testTarget(name: "MemoryTests", dependencies: ["Memory", "Ledger", "SQLite", "Search"]),
+        // Test doubles for what cannot run here (a remote embedding API), speaking the real wire format.
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "TestSupport"]),
+        .testTarget(name: "MemoryTests", dependencies: ["Memory", "Ledger", "SQLite", "Search", "JSON", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "MCPTests", dependencies: ["MCP", "JSON"]),
         .testTarget(name: "OAuthTests", dependencies: ["OAuth", "HTTP", "Ledger"]),

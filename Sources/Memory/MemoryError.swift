@@ -9,6 +9,7 @@ public struct MemoryError: Error, Equatable, Sendable, CustomStringConvertible {
         case versionConflict = "version_conflict"
         case idempotencyKeyReused = "idempotency_key_reused"
         case conflict = "conflict"
+        case embedderMismatch = "embedder_mismatch"
     }
 
     public let code: Code

@@ -73,13 +73,18 @@ extension MemoryService {
             ])
         let dedup = request.dedup
         let runID = request.runID
+        // Embed and fingerprint before taking the writer, so that work runs on the callers' cores.
+        var embeddings: [[[Float]]?] = []
+        for (content, _) in items { embeddings.append(await embedding(for: content)) }
+        let fingerprints = items.map { ContentNormalizer.fingerprint($0.0) }
+        let model = embedder.model
+        let prepared = Array(zip(zip(items, fingerprints), embeddings))
         do {
             let outcome = try await ledger.write(idempotency: key, subjects: { $0.entries.map(\.memory.id) }) { tx in
                 var entries: [AddResult.Entry] = []
-                for (content, role) in items {
+                for (((content, role), fingerprint), vector) in prepared {
                     var itemMetadata = metadata
                     if let role { itemMetadata["role"] = .string(role) }
-                    let fingerprint = ContentNormalizer.fingerprint(content)
                     if let existing = try tx.db.first(
                         "SELECT \(Self.columns) FROM memories m WHERE m.user_id = ? AND m.fingerprint = ?",
                         [.text(caller.userID), .text(fingerprint)], Self.decode)
@@ -96,9 +101,10 @@ extension MemoryService {
                         to: id, expected: .noStream,
                         events: [NewEvent(type: MemoryEvent.added, userID: caller.userID, payload: state.payload)],
                         provenance: caller.provenance)
-                    guard let memory = try Self.memory(id, userID: caller.userID, in: tx.db) else {
+                    guard let memory = try Self.memory(id, userID: caller.userID, in: tx.db), let seq = try Self.seq(of: id, in: tx.db) else {
                         throw LedgerError.corrupt("memory \(id) was appended but not projected")
                     }
+                    try Self.storeVector(vector, seq: seq, content: content, model: model, in: tx.db)
                     entries.append(.init(memory: memory, deduplicated: false))
                 }
                 return AddResult(entries: entries, ignoredMetadataKeys: dropped)
@@ -117,6 +123,10 @@ extension MemoryService {
         guard content != nil || metadata != nil else { throw MemoryError.invalid("give content and/or metadata to update") }
         let newContent = try content.map(validContent)
         let cleaned = metadata.map(Self.cleanMetadata)
+        var newVector: [[Float]]?
+        if let newContent { newVector = await embedding(for: newContent) }
+        let model = embedder.model
+        let vector = newVector
         let key = Self.idempotency(
             caller, "update",
             ["id": .string(id), "content": newContent.map(JSONValue.string) ?? .null, "metadata": metadata.map(JSONValue.object) ?? .null,
@@ -143,6 +153,9 @@ extension MemoryService {
                     to: id, expected: .exact(current.version),
                     events: [NewEvent(type: MemoryEvent.updated, userID: caller.userID, payload: state.payload)],
                     provenance: caller.provenance)
+                if state.content != currentContent, let seq = try Self.seq(of: id, in: tx.db) {
+                    try Self.storeVector(vector, seq: seq, content: state.content, model: model, in: tx.db)
+                }
                 return try Self.memory(id, userID: caller.userID, in: tx.db)!
             }
             return (outcome.value, cleaned?.1 ?? [])

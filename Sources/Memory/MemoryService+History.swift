@@ -80,6 +80,7 @@ extension MemoryService {
     /// Brings a deleted memory back with its last content and metadata, as a new event.
     public func restore(_ id: String, caller: Caller) async throws -> Memory {
         guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
+        let model = embedder.model
         return try await ledger.write { tx -> Memory in
             let events = try Ledger.stream(id, in: tx.db)
             guard let last = events.last, events.first?.userID == caller.userID else { throw MemoryError.notFound(id) }
@@ -100,6 +101,7 @@ extension MemoryService {
                 to: id, expected: .exact(last.streamVersion),
                 events: [NewEvent(type: MemoryEvent.restored, userID: caller.userID, payload: state.payload)],
                 provenance: caller.provenance)
+            try Self.storeCachedVector(for: id, content: state.content, model: model, in: tx.db)
             return try Self.memory(id, userID: caller.userID, in: tx.db)!
         }
     }
@@ -107,6 +109,7 @@ extension MemoryService {
     /// Sets a live memory back to the content and metadata it had at version `version`, as a new event.
     public func revert(_ id: String, toVersion version: Int64, caller: Caller) async throws -> Memory {
         guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
+        let model = embedder.model
         return try await ledger.write { tx -> Memory in
             guard let current = try Self.memory(id, userID: caller.userID, in: tx.db) else { throw MemoryError.notFound(id) }
             guard (1...current.version).contains(version) else {
@@ -121,6 +124,7 @@ extension MemoryService {
                 to: id, expected: .exact(current.version),
                 events: [NewEvent(type: MemoryEvent.updated, userID: caller.userID, payload: state.payload)],
                 provenance: caller.provenance)
+            try Self.storeCachedVector(for: id, content: state.content, model: model, in: tx.db)
             return try Self.memory(id, userID: caller.userID, in: tx.db)!
         }
     }

@@ -1,7 +1,9 @@
 import Crypto
 import JSON
 import Ledger
+import Search
 import SQLite
+import Synchronization
 
 /// Limits and choices of the memory domain, frozen when the service starts.
 public struct MemoryConfiguration: Sendable {
@@ -9,6 +11,10 @@ public struct MemoryConfiguration: Sendable {
     public var contentLimitBytes = 32 * 1024
     /// The ledger's own configuration (clock, readers); the memory projector is added to it.
     public var ledger = LedgerConfiguration()
+    /// What turns content into vectors; the built-in deterministic embedder by default.
+    public var embedder: any Embedder = BuiltinEmbedder()
+    /// Open even when the stored vectors came from another embedder (only `reindex` does this).
+    public var allowEmbedderMismatch = false
 
     public init() {}
 }
@@ -34,14 +40,38 @@ public struct Caller: Sendable, Hashable {
 public final class MemoryService: Sendable {
     public let ledger: Ledger
     public let configuration: MemoryConfiguration
+    public var embedder: any Embedder { configuration.embedder }
+    let vectors: VectorStore
+    let embedderFailures = Atomic<Int>(0)
 
     /// Opens the memory store in the SQLite database at `path` (created when absent).
     public init(path: String, configuration: MemoryConfiguration = MemoryConfiguration()) throws {
         var ledgerConfiguration = configuration.ledger
         ledgerConfiguration.projectors.append(MemoryProjector())
-        self.ledger = try Ledger(path: path, configuration: ledgerConfiguration)
+        let ledger = try Ledger(path: path, configuration: ledgerConfiguration)
+        let embedder = configuration.embedder
+        if !configuration.allowEmbedderMismatch,
+            let (model, dims) = try ledger.read({ db in
+                try db.first(
+                    "SELECT model, dims FROM memory_vectors WHERE model <> ? OR (? > 0 AND dims <> ?) LIMIT 1",
+                    [.text(embedder.model), .int(embedder.dimension), .int(embedder.dimension)], { ($0.string(0), $0.int(1)) })
+            })
+        {
+            ledger.close()
+            throw MemoryError(
+                .embedderMismatch,
+                "the stored vectors were made by embedder '\(model)' (\(dims) dimensions) but the configured embedder is "
+                    + "'\(embedder.model)' (\(embedder.dimension == 0 ? "dimension not yet known" : "\(embedder.dimension) dimensions")); "
+                    + "searches would miss every stored memory. Run `memledger reindex` to rebuild the vectors with the "
+                    + "configured embedder, or start with the embedder the data was made with")
+        }
+        self.ledger = ledger
         self.configuration = configuration
+        self.vectors = VectorStore(model: embedder.model, dimension: embedder.dimension)
     }
+
+    /// How many times the embedder failed since start (for `/metrics`).
+    public var embedderErrorCount: Int { embedderFailures.load(ordering: .relaxed) }
 
     public func close() { ledger.close() }
 

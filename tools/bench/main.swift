@@ -10,6 +10,8 @@ let benchUsage = """
 
     commands:
       ledger    durable appends/s with 1 and 16 writers beside plain SQLite's fsync-bound commit rate
+      eval      retrieval quality (recall@1, recall@5, MRR) per search mode on tools/eval/
+      search    search latency p50/p95 and resident memory at growing corpus sizes
       memory    adds/s, list latency at 10k and 100k memories, replay/rebuild rate of a large ledger
       replay    rebuild rate of one kept store, seeded once (for repeated replay measurements)
 
@@ -30,6 +32,12 @@ func runBenchCommand() async -> BenchExitCode {
         case "ledger":
             if benchRest.contains("--help") { print(LedgerBenchmark.help); return .ok }
             return try await LedgerBenchmark(benchRest).run()
+        case "eval":
+            if benchRest.contains("--help") { print(EvalBenchmark.help); return .ok }
+            return try await EvalBenchmark(benchRest).run()
+        case "search":
+            if benchRest.contains("--help") { print(SearchBenchmark.help); return .ok }
+            return try await SearchBenchmark(benchRest).run()
         case "memory":
             if benchRest.contains("--help") { print(MemoryBenchmark.help); return .ok }
             return try await MemoryBenchmark(benchRest).run()

@@ -12,4 +12,16 @@ public protocol Embedder: Sendable {
     ///
     /// - Throws: `EmbedderError`, whose text never contains the input or a credential.
     func embed(_ texts: [String]) async throws -> [[Float]]
+
+    /// The vectors of stored documents, one or more windows per text (see the extension).
+    func embedDocuments(_ texts: [String]) async throws -> [[[Float]]]
+}
+
+extension Embedder {
+    /// The vectors of stored documents: one per window of each text. Embedders whose model sees only
+    /// a bounded window (a local transformer) return several overlapping windows for a long text, and
+    /// a document then matches by its best window; the default is one vector per text.
+    public func embedDocuments(_ texts: [String]) async throws -> [[[Float]]] {
+        try await embed(texts).map { [$0] }
+    }
 }

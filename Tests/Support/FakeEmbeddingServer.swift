@@ -11,20 +11,20 @@ import Glibc
 /// cooperative pool, where blocking would starve the tasks under test), answers
 /// `failures` requests with `failureStatus` first, then embeddings whose first component is the
 /// input's UTF-8 length and second its position, listed in reverse order to exercise `index`.
-final class FakeEmbeddingServer: Sendable {
-    struct Recorded: Sendable {
-        var path: String
-        var authorization: String?
-        var model: String?
-        var inputs: [String]
+public final class FakeEmbeddingServer: Sendable {
+    public struct Recorded: Sendable {
+        public var path: String
+        public var authorization: String?
+        public var model: String?
+        public var inputs: [String]
     }
 
     private struct State {
         var failuresLeft: Int
-        var requests: [Recorded] = []
+        public var requests: [Recorded] = []
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let listener: Int32
     private let dimension: Int
     private let failureStatus: Int
@@ -34,7 +34,7 @@ final class FakeEmbeddingServer: Sendable {
     private let stopped = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
 
-    init(failures: Int = 0, failureStatus: Int = 503, retryAfter: Int? = nil, dimension: Int = 8, requiredKey: String? = nil) throws {
+    public init(failures: Int = 0, failureStatus: Int = 503, retryAfter: Int? = nil, dimension: Int = 8, requiredKey: String? = nil) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var address = sockaddr_in()
@@ -59,11 +59,11 @@ final class FakeEmbeddingServer: Sendable {
         thread.start()
     }
 
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
-    var requests: [Recorded] { state.withLock { $0.requests } }
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    public var requests: [Recorded] { state.withLock { $0.requests } }
 
     /// Stops accepting and waits for the serving thread to finish.
-    func stop() {
+    public func stop() {
         stopped.store(true, ordering: .sequentiallyConsistent)
         while !finished.load(ordering: .sequentiallyConsistent) { usleep(1_000) }
         close(listener)

@@ -1,0 +1,135 @@
+import HTTP
+import JSON
+import Ledger
+import Memory
+
+/// Reading typed fields from a JSON body or the query string, with 4xx answers naming the field.
+struct RequestFields {
+    let object: JSONObject
+    /// "body" or "query", for messages.
+    let origin: String
+
+    /// The JSON object body of `context`'s request.
+    /// - Throws: 415 when the body is declared as something other than JSON, 400 when it does not
+    ///   parse, 422 when it is not an object.
+    static func body(_ context: RequestContext, allowEmpty: Bool = false) throws(APIError) -> RequestFields {
+        let request = context.request
+        if let type = request.headers["Content-Type"] {
+            let media = type.split(separator: ";").first.map { String($0).trimmingSpaces().lowercased() } ?? ""
+            guard media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json")) else {
+                throw .unsupportedMediaType
+            }
+        }
+        if request.body.isEmpty || request.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            if allowEmpty { return RequestFields(object: JSONObject(), origin: "body") }
+            throw APIError(422, "validation_error", "the request needs a JSON object body")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(request.body)
+        } catch {
+            throw APIError(400, "invalid_json", "the body is not valid JSON: \(error.message)")
+        }
+        guard case .object(let object) = value else {
+            throw APIError(422, "validation_error", "the body must be a JSON object, not \(value.typeName)")
+        }
+        return RequestFields(object: object, origin: "body")
+    }
+
+    /// The query parameters of `context`'s request (the first of repeated names wins).
+    static func query(_ context: RequestContext) -> RequestFields {
+        var object = JSONObject()
+        for (name, value) in context.request.query where object[name] == nil { object[name] = .string(value) }
+        return RequestFields(object: object, origin: "query")
+    }
+
+    func has(_ key: String) -> Bool { object[key].map { !$0.isNull } ?? false }
+
+    func string(_ key: String) throws(APIError) -> String? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard case .string(let s) = value else { throw .validation("'\(key)' must be a string") }
+        return s
+    }
+
+    /// A non-empty identifier such as `user_id` or `agent_id`.
+    func identifier(_ key: String) throws(APIError) -> String? {
+        guard let s = try string(key) else { return nil }
+        guard !s.isEmpty, s.utf8.count <= 256 else { throw .validation("'\(key)' must be 1 to 256 characters") }
+        return s
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
+        guard let value = object[key], !value.isNull else { return nil }
+        let n: Int64?
+        switch value {
+        case .int(let i): n = i
+        case .double(let d) where d == d.rounded() && abs(d) < 1e15: n = Int64(d)
+        case .string(let s) where origin == "query": n = Int64(s)
+        default: n = nil
+        }
+        guard let n, n >= range.lowerBound, n <= range.upperBound else {
+            throw .validation("'\(key)' must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return Int(n)
+    }
+
+    func double(_ key: String, in range: ClosedRange<Double>) throws(APIError) -> Double? {
+        guard let value = object[key], !value.isNull else { return nil }
+        let d: Double?
+        switch value {
+        case .int(let i): d = Double(i)
+        case .double(let x): d = x
+        case .string(let s) where origin == "query": d = Double(s)
+        default: d = nil
+        }
+        guard let d, d.isFinite, range.contains(d) else {
+            throw .validation("'\(key)' must be a number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return d
+    }
+
+    func bool(_ key: String) throws(APIError) -> Bool? {
+        guard let value = object[key], !value.isNull else { return nil }
+        switch value {
+        case .bool(let b): return b
+        case .string(let s) where origin == "query":
+            if let b = ServerConfiguration.parseBool(s) { return b }
+        default: break
+        }
+        throw .validation("'\(key)' must be true or false")
+    }
+
+    func objectValue(_ key: String) throws(APIError) -> JSONObject? {
+        guard let value = object[key], !value.isNull else { return nil }
+        if case .object(let o) = value { return o }
+        if origin == "query", case .string(let s) = value, let parsed = try? JSONValue.parse(s), case .object(let o) = parsed { return o }
+        throw .validation("'\(key)' must be a JSON object")
+    }
+
+    func timestamp(_ key: String) throws(APIError) -> Timestamp? {
+        guard let s = try string(key) else { return nil }
+        guard let t = Timestamp(rfc3339: s) else { throw .validation("'\(key)' must be an RFC 3339 time such as 2026-01-31T12:00:00.000Z") }
+        return t
+    }
+
+    /// The memory filters: `agent_id`, `run_id`, `metadata` (an object, or `metadata.KEY=value` in a
+    /// query), and the created/updated time bounds.
+    func filter() throws(APIError) -> MemoryFilter {
+        var metadata = try objectValue("metadata") ?? JSONObject()
+        if origin == "query" {
+            for (key, value) in object where key.hasPrefix("metadata.") && key.count > 9 {
+                metadata[String(key.dropFirst(9))] = value
+            }
+        }
+        for (key, value) in metadata {
+            switch value {
+            case .array, .object: throw .validation("metadata filter '\(key)' must be a string, number, boolean or null")
+            default: break
+            }
+        }
+        return MemoryFilter(
+            agentID: try identifier("agent_id"), runID: try identifier("run_id"), metadata: metadata,
+            createdAfter: try timestamp("created_after"), createdBefore: try timestamp("created_before"),
+            updatedAfter: try timestamp("updated_after"), updatedBefore: try timestamp("updated_before"))
+    }
+}

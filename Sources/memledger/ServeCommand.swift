@@ -1,0 +1,104 @@
+import Dispatch
+import Foundation
+import HTTP
+import Ledger
+import Memory
+import Server
+
+/// `memledger serve`: the HTTP server (REST, MCP) on one data directory.
+struct ServeCommand {
+    static let help = """
+        usage: memledger serve [--host H] [--port P] [--data DIR] [--embedder builtin|openai|minilm]
+                               [--embed-base-url URL] [--embed-model NAME] [--model-dir DIR]
+                               [--body-limit BYTES] [--content-limit BYTES] [--default-user ID]
+                               [--public-base-url URL] [--trust-forwarded-for] [--log-level LEVEL]
+
+        Serves the REST API under /api/v1, MCP at /mcp, /healthz, /readyz, /metrics, /openapi.json.
+        Defaults: 127.0.0.1:8765, data in ./data, the built-in embedder. Every flag has a MEMLEDGER_*
+        variable (MEMLEDGER_PORT, MEMLEDGER_DATA_DIR, …); MEM0_API_KEY, MEM0_DEFAULT_USER_ID,
+        PUBLIC_BASE_URL, OAUTH_ALLOWED_REDIRECT_URIS, TRUST_FORWARDED_FOR and LOG_LEVEL are read too.
+
+        The first start without any API key creates an owner key and prints it once on stderr;
+        MEMLEDGER_API_KEY (or MEM0_API_KEY) makes that key the owner key instead.
+        SIGTERM/SIGINT stop gracefully: in-flight requests are answered, the WAL is checkpointed.
+        """
+
+    let configuration: ServerConfiguration
+    let notices: [String]
+
+    init(_ args: Arguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
+        try args.allowOnly(ServerConfiguration.valuedFlags.union(["trust-forwarded-for"]))
+        do {
+            (configuration, notices) = try ServerConfiguration.resolve(
+                options: args.options, switches: args.switches, environment: environment)
+        } catch {
+            throw UsageError(error.description)
+        }
+    }
+
+    func run() throws -> ExitCode {
+        for notice in notices { printError(notice) }
+        let service: MemoryService
+        do {
+            service = try ServerEnvironment.openService(configuration)
+        } catch let error as EmbedderSettingsError {
+            printError(error.description)
+            return .usage
+        } catch let error as MemoryError where error.code == .embedderMismatch {
+            printError(error.detail)
+            return .dataError
+        }
+        let app = ServerApplication(configuration: configuration, service: service)
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                host: configuration.host, port: configuration.port, maxBodyBytes: configuration.bodyLimitBytes,
+                maxInFlight: configuration.maxInFlight)
+        ) { request in await app.handle(request) }
+        let port: Int
+        do {
+            port = try server.start()
+        } catch let error as HTTPServerError {
+            printError(error.description)
+            service.close()
+            return .unavailable
+        }
+        server.stopOnSignals()
+        // The owner key is made only once the port is ours, so a refused second `serve` changes nothing.
+        let secret: String?
+        do {
+            secret = try app.keys.ensureOwnerKey(given: configuration.ownerKey, userID: configuration.defaultUserID, provenance: Provenance(actor: "operator", transport: .cli))
+        } catch {
+            printError("cannot set up the owner key: \(error)")
+            server.shutdown(graceful: false)
+            service.close()
+            return .dataError
+        }
+        if let secret {
+            FileHandle.standardError.write(Data("""
+                memledger: created the owner API key (all scopes, user '\(configuration.defaultUserID)'); it is shown only this once:
+
+                    \(secret)
+
+                Use it as: Authorization: Bearer <key>. More keys: memledger keys create --name NAME\n\n
+                """.utf8))
+        }
+        app.log.log(.info, "listening", [
+            "address": .string("http://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(port)"),
+            "data": .string(configuration.dataDirectory), "embedder": .string(service.embedder.model),
+            "oauth": .bool(configuration.oauthEnabled),
+        ])
+        // Memories added while the embedder was down get their vectors in the background.
+        let worker = Task { await service.runVectorWorker() }
+        let stopped = DispatchSemaphore(value: 0)
+        Task {
+            await server.waitUntilStopped()
+            stopped.signal()
+        }
+        stopped.wait()
+        worker.cancel()
+        app.log.log(.info, "stopping: in-flight requests answered, checkpointing the WAL")
+        _ = try? service.ledger.checkpoint()
+        service.close()
+        return .ok
+    }
+}
