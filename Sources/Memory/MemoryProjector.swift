@@ -59,7 +59,11 @@ public struct MemoryProjector: Projector {
     }
 
     private func insert(_ event: RecordedEvent, _ derived: Derived, in db: Connection) throws {
-        try remove(streamID: event.streamID, in: db)
+        // An `added` event starts its stream (appended with `.noStream`), so in a bulk rebuild there is no
+        // row to replace; were there one, the insert below would fail on the unique id, never differ.
+        if !(defersDerivedTables && event.type == MemoryEvent.added) {
+            try remove(streamID: event.streamID, in: db)
+        }
         let state = derived.state
         let seq = event.position
         let actor = event.provenance

@@ -29,10 +29,16 @@ public enum MemoryRebuilder {
         public var lastPosition: Int64
         /// Reading and applying every event to `memories`, its indexes included.
         public var readModelSeconds: Double
-        /// Building `memory_counts` and the full-text index from the finished `memories`.
+        /// Building `memory_counts` and the full-text index from the finished `memories` (its terms start
+        /// being derived on the other cores while the indexes are built).
         public var fullTextSeconds: Double
         /// Rows written to the full-text index.
         public var fullTextRows: Int64
+        /// Of `readModelSeconds`: the writer waiting for the reading thread, applying events, and
+        /// building the secondary indexes.
+        public var waitSeconds: Double
+        public var applySeconds: Double
+        public var indexSeconds: Double
     }
 
     /// Events per batch: large enough to amortise a transaction, small enough that reading the next
@@ -66,7 +72,8 @@ public enum MemoryRebuilder {
         let db = try Connection(path: target, options: options)
         // The schema ledger's writer connection is released just after `close()` returns.
         try db.retryingWhileBusy(for: 10) { try db.execute("PRAGMA journal_mode=OFF") }
-        try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-262144")
+        // `threads` lets SQLite sort for CREATE INDEX on a second core.
+        try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA threads=2")
 
         // Secondary indexes are built once, sorted, after the rows are in (the id index stays: the
         // projector looks rows up by id).
@@ -102,16 +109,25 @@ public enum MemoryRebuilder {
         let projector = MemoryProjector(defersDerivedTables: true)
         var applied: Int64 = 0
         var lastPosition: Int64 = 0
+        var (waitSeconds, applySeconds) = (0.0, 0.0)
         while true {
+            let waitStart = clock.now
             let batch = try handoff.take().get()
+            let applyStart = clock.now
+            waitSeconds += seconds(waitStart, applyStart, clock: clock)
             guard let last = batch.last else { break }
             try db.writeTransaction {
                 for (event, derived) in batch { try projector.apply(event, derived: derived, in: db) }
             }
+            applySeconds += seconds(applyStart, clock.now, clock: clock)
             applied += Int64(batch.count)
             lastPosition = last.0.position
             progress?(applied)
         }
+        // Full-text terms start being derived on the other cores while this thread sorts the indexes.
+        var fullText = FullTextLoad()
+        try fullText.queue(from: db, upTo: 64)
+        let indexStart = clock.now
         try db.writeTransaction {
             for (_, sql) in indexes { try db.execute(sql) }
         }
@@ -119,7 +135,7 @@ public enum MemoryRebuilder {
 
         let rows = try db.writeTransaction {
             try db.run("INSERT INTO memory_counts (user_id, live) SELECT user_id, count(*) FROM memories GROUP BY user_id")
-            let rows = try buildFullText(in: db)
+            let rows = try fullText.insertAll(into: db)
             try db.run(
                 "INSERT INTO projection_checkpoints (name, position) VALUES (?, ?)", .text(projector.name), .integer(lastPosition))
             return rows
@@ -128,40 +144,8 @@ public enum MemoryRebuilder {
         let end = clock.now
         return Report(
             events: applied, lastPosition: lastPosition, readModelSeconds: seconds(start, readModelDone, clock: clock),
-            fullTextSeconds: seconds(readModelDone, end, clock: clock), fullTextRows: rows)
-    }
-
-    /// Writes the full-text row of every memory with content, in `seq` order, inside the caller's
-    /// transaction. Terms are derived by chunks on the other cores while this thread inserts the
-    /// chunk before.
-    /// - Returns: the rows written.
-    static func buildFullText(in db: Connection) throws -> Int64 {
-        let chunkSize = 4_096
-        let workers = DispatchQueue(label: "memledger.rebuild.fulltext", attributes: .concurrent)
-        var inFlight: [Pending<[(Int64, String)]>] = []
-        var after: Int64 = 0
-        var exhausted = false
-        var written: Int64 = 0
-        while true {
-            while !exhausted && inFlight.count < 4 {
-                let chunk = try db.query(
-                    "SELECT seq, content FROM memories WHERE seq > ? AND content IS NOT NULL ORDER BY seq LIMIT ?",
-                    [.integer(after), .int(chunkSize)]
-                ) { ($0.int64(0), $0.string(1)) }
-                guard let last = chunk.last else {
-                    exhausted = true
-                    break
-                }
-                after = last.0
-                inFlight.append(Pending(on: workers) { chunk.map { ($0.0, TextNormalizer.ftsText(for: $0.1)) } })
-            }
-            guard !inFlight.isEmpty else { break }
-            for (seq, terms) in inFlight.removeFirst().wait() {
-                try db.run("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)", .integer(seq), .text(terms))
-                written += 1
-            }
-        }
-        return written
+            fullTextSeconds: seconds(readModelDone, end, clock: clock), fullTextRows: rows, waitSeconds: waitSeconds,
+            applySeconds: applySeconds, indexSeconds: seconds(indexStart, readModelDone, clock: clock))
     }
 
     static func seconds(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant, clock: ContinuousClock) -> Double {
@@ -185,6 +169,47 @@ public enum MemoryRebuilder {
     }
 }
 
+/// The bulk build of the full-text index: the rows of every memory with content, read in `seq` order
+/// by chunks whose terms are derived on a concurrent queue, then inserted by the connection's thread.
+struct FullTextLoad {
+    static let chunkSize = 4_096
+    private let workers = DispatchQueue(label: "memledger.rebuild.fulltext", attributes: .concurrent)
+    private var inFlight: [Pending<[(Int64, String)]>] = []
+    private var after: Int64 = 0
+    private var exhausted = false
+
+    /// Reads chunks and queues their derivation until `limit` chunks are waiting or the rows run out.
+    mutating func queue(from db: Connection, upTo limit: Int) throws {
+        while !exhausted && inFlight.count < limit {
+            let chunk = try db.query(
+                "SELECT seq, content FROM memories WHERE seq > ? AND content IS NOT NULL ORDER BY seq LIMIT ?",
+                [.integer(after), .int(Self.chunkSize)]
+            ) { ($0.int64(0), $0.string(1)) }
+            guard let last = chunk.last else {
+                exhausted = true
+                return
+            }
+            after = last.0
+            inFlight.append(Pending(on: workers) { chunk.map { ($0.0, TextNormalizer.ftsText(for: $0.1)) } })
+        }
+    }
+
+    /// Inserts every row into `memories_fts`, inside the caller's transaction, keeping a few chunks
+    /// being derived ahead of the inserts.
+    /// - Returns: the rows written.
+    mutating func insertAll(into db: Connection) throws -> Int64 {
+        var written: Int64 = 0
+        while true {
+            try queue(from: db, upTo: 4)
+            guard !inFlight.isEmpty else { return written }
+            for (seq, terms) in inFlight.removeFirst().wait() {
+                try db.run("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)", .integer(seq), .text(terms))
+                written += 1
+            }
+        }
+    }
+}
+
 /// Batches of decoded events passed from the rebuild's reading thread to its writer, at most
 /// `capacity` waiting, so reading runs ahead of writing without holding the whole ledger in memory.
 final class BatchHandoff: Sendable {
@@ -200,6 +225,7 @@ final class BatchHandoff: Sendable {
 
     /// Waits for room, then queues `batch` (an empty batch means the end); dropped once cancelled.
     func put(_ batch: Result<Batch, any Error>) {
+        guard !isCancelled else { return }
         free.wait()
         guard !isCancelled else { return }
         queue.withLock { $0.append(batch) }
@@ -215,8 +241,10 @@ final class BatchHandoff: Sendable {
     }
 
     /// Stops the reading thread: it leaves its loop at the next check or when it next waits for room.
+    /// Two wake-ups cover the most it can wait after this: a `put` already waiting and the final one.
     func cancel() {
         cancelled.store(true, ordering: .releasing)
+        free.signal()
         free.signal()
     }
 }
@@ -239,3 +267,4 @@ final class Pending<T: Sendable>: Sendable {
         return result.withLock { $0! }
     }
 }
+

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JSON
 import Ledger
@@ -88,6 +89,35 @@ import Testing
         let pointInTime = store.dir + "/as-of.sqlite"
         try MemoryRebuilder.rebuild(from: store.service.ledger, into: pointInTime, until: .position(position))
         #expect(try snapshot(pointInTime) == captured)
+    }
+
+    /// Stored fingerprints were written with `hexString`; the faster writer must give the same text, or
+    /// duplicate detection would miss content stored before it.
+    @Test func fingerprintHexIsTheHexStringAlreadyStored() {
+        var rng = SplitMix(state: 7)
+        for length in [0, 1, 2, 31, 32, 33] + (0..<200).map({ _ in Int.random(in: 0..<80, using: &rng) }) {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            #expect(ContentNormalizer.hex(bytes) == bytes.hexString)
+        }
+        #expect(ContentNormalizer.fingerprint("Likes  TEA") == SHA256.hash(Array("likes tea".utf8)).hexString)
+    }
+
+    /// A store made before migration 0005 gets its per-user counts from the rows it already has.
+    @Test func theCountsMigrationCountsExistingMemories() async throws {
+        let store = try Store()
+        for i in 0..<3 { try await store.service.add("alice note \(i)") }
+        try await store.service.add("bob note", by: caller(user: "bob"))
+        let deleted = try await store.service.add("deleted soon")
+        _ = try await store.service.delete(deleted.id, caller: caller())
+        store.service.close()
+        // Take the file back to before 0005, then open it again.
+        let db = try Connection(path: store.database)
+        try db.execute("DROP TABLE memory_counts; DELETE FROM schema_migrations WHERE version = 5")
+        let reopened = try MemoryService(path: store.database)
+        defer { reopened.close() }
+        #expect(try reopened.list(caller: caller()).total == 3)
+        #expect(try reopened.list(caller: caller(user: "bob")).total == 1)
+        #expect(try reopened.list(caller: caller(user: "carol")).total == 0)
     }
 
     @Test func pointInTimeByTimeIncludesEveryEventAtOrBeforeIt() async throws {

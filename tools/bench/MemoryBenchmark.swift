@@ -15,9 +15,10 @@ struct MemoryBenchmark {
         2. seeds one user's store (durable=false, K concurrent adders, default 64) to each size in A,B
            (default 10000,100000) and times C list calls (default 200, limit 50) at offset 0, at a deep offset
            (90% of the size) and with an agent filter (1 memory in 8): p50/p95 in ms.
-        3. keeps seeding towards E events (default 1000000) until S seconds of seeding in all (default 270)
-           have passed, then replays the ledger: reading alone, MemoryRebuilder.rebuild into a fresh file (read
-           model + FTS5 inline), and the same replay without the FTS5 index followed by a bulk FTS5 build.
+        3. keeps seeding towards E events (default 1000000), straight through Ledger.write in groups of 2000,
+           until S seconds of seeding in all (default 270) have passed, then replays the ledger: reading alone,
+           then R times MemoryRebuilder.rebuild into a fresh file, timing the read model (memories and its
+           indexes) and the whole rebuild (per-user counts and FTS5 index built in bulk afterwards).
         --json prints JSON instead of a table; --check exits 1 when a replay target is missed.
         """
 
@@ -109,25 +110,36 @@ struct MemoryBenchmark {
                 "list at \(size): " + cases.map { "\($0.label) p50 \(MemoryReport.ms($0.p50)) ms" }.joined(separator: ", "))
         }
 
-        let remaining = try await workloads.seed(service, seeded..<events, writers: seedWriters, deadline: seedDeadline)
+        let ledgerSeedStart = clock.now
+        let remaining = try await MemoryWorkloads.seedThroughLedger(service.ledger, seeded..<events, deadline: seedDeadline)
+        let ledgerSeedRate = Double(remaining) / MemoryWorkloads.seconds(since: ledgerSeedStart, clock: clock)
         seeded += remaining
         let seedSeconds = MemoryWorkloads.seconds(since: seedStart, clock: clock)
-        progress("seeded \(seeded) memories in \(Int(seedSeconds)) s; replaying")
+        progress("seeded \(seeded) memories in \(Int(seedSeconds)) s (\(MemoryReport.format(ledgerSeedRate)) appends/s through Ledger.write); replaying")
 
         let read = try MemoryWorkloads.readEvents(service.ledger)
         progress("read \(read.events) events: \(MemoryReport.format(read.perSecond))/s")
-        let full = try workloads.fullRebuild(service.ledger, name: "rebuild-full.sqlite")
-        progress("full rebuild: \(MemoryReport.format(full.perSecond)) events/s (attempts that met a locked file: \(full.lockedRetries))")
-        let partial = try workloads.readModelOnlyRebuild(service.ledger, name: "rebuild-read-model.sqlite")
-        progress(
-            "read model only: \(MemoryReport.format(partial.perSecond)) events/s; "
-                + "SQLite row copy: \(MemoryReport.format(partial.sqlCopyRowsPerSecond)) rows/s; "
-                + "bulk FTS5: \(MemoryReport.format(partial.bulkFTSPerSecond)) rows/s")
+        var rebuilds: [MemoryRebuildRun] = []
+        var lockedRetries = 0
+        var applied: Int64 = 0
+        var fullTextRows: Int64 = 0
+        for index in 1...runs {
+            let (report, seconds, retries) = try workloads.fullRebuild(service.ledger, name: "rebuild-\(index).sqlite")
+            lockedRetries += retries
+            applied = report.events
+            fullTextRows = report.fullTextRows
+            let run = MemoryRebuildRun(
+                readModelEventsPerSecond: Double(report.events) / report.readModelSeconds,
+                fullTextRowsPerSecond: Double(report.fullTextRows) / report.fullTextSeconds,
+                fullRebuildEventsPerSecond: Double(report.events) / seconds)
+            rebuilds.append(run)
+            progress(
+                "rebuild \(index)/\(runs): read model \(MemoryReport.format(run.readModelEventsPerSecond)) events/s, "
+                    + "FTS5 \(MemoryReport.format(run.fullTextRowsPerSecond)) rows/s, whole \(MemoryReport.format(run.fullRebuildEventsPerSecond)) events/s")
+        }
         let replay = MemoryReplay(
-            targetEvents: events, events: full.events, seedSeconds: seedSeconds,
-            readEventsPerSecond: read.perSecond, fullRebuildEventsPerSecond: full.perSecond, lockedRetries: full.lockedRetries,
-            readModelEventsPerSecond: partial.perSecond, sqlCopyRowsPerSecond: partial.sqlCopyRowsPerSecond, bulkFTSRows: partial.bulkFTSRows,
-            bulkFTSRowsPerSecond: partial.bulkFTSPerSecond)
+            targetEvents: events, events: applied, seedSeconds: seedSeconds, ledgerSeedAppendsPerSecond: ledgerSeedRate,
+            readEventsPerSecond: read.perSecond, fullTextRows: fullTextRows, runs: rebuilds, lockedRetries: lockedRetries)
 
         let report = MemoryReport(
             seconds: seconds, writers: writers, seedWriters: seedWriters, directory: directory,

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Ledger
 import Memory
@@ -115,81 +116,64 @@ struct MemoryWorkloads {
         return (count, Double(count) / seconds(since: start, clock: clock))
     }
 
-    /// `MemoryRebuilder.rebuild` of the whole ledger into a fresh file: read model and full-text index.
+    /// `MemoryRebuilder.rebuild` of the whole ledger into a fresh file: read model, counts and full-text index.
     ///
-    /// `rebuild` creates the schema with a `Ledger` it closes at once, then switches the file out of WAL.
-    /// The closed ledger's writer connection is released just after `close()` returns, so the switch can
-    /// meet it still open and fail with "database is locked" before any event is applied; such an attempt
-    /// is retried into a new file (and counted), its clock restarted.
-    /// - Returns: events per second, and how many attempts failed that way.
-    func fullRebuild(_ ledger: Ledger, name: String) throws -> (events: Int64, perSecond: Double, lockedRetries: Int) {
+    /// `rebuild` creates the schema with a `Ledger` it closes at once, then takes the file out of WAL.
+    /// The closed ledger's writer connection is released just after `close()` returns; `rebuild` waits
+    /// for it, but should an attempt still fail with "database is locked" before any event is applied,
+    /// it is retried into a new file (and counted).
+    /// - Returns: the rebuild's report, its wall-clock seconds, and how many attempts failed that way.
+    func fullRebuild(_ ledger: Ledger, name: String) throws -> (report: MemoryRebuilder.Report, seconds: Double, lockedRetries: Int) {
         let clock = ContinuousClock()
         var retries = 0
         while true {
             let start = clock.now
+            let target = path("\(retries)-\(name)")
             do {
-                let (events, _) = try MemoryRebuilder.rebuild(from: ledger, into: path("\(retries)-\(name)"), until: .end)
-                return (events, Double(events) / Self.seconds(since: start, clock: clock), retries)
+                let report = try MemoryRebuilder.rebuildReporting(from: ledger, into: target, until: .end)
+                let seconds = Self.seconds(since: start, clock: clock)
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) }
+                return (report, seconds, retries)
             } catch let error as SQLiteError where error.isBusy && retries < 5 {
                 retries += 1
-                try? FileManager.default.removeItem(atPath: path("\(retries - 1)-\(name)"))
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) }
                 usleep(100_000)
             }
         }
     }
 
-    /// The same replay loop as `MemoryRebuilder`, into a store whose `memories_fts` is a plain table:
-    /// the projector still computes the full-text terms but SQLite builds no FTS5 index, which shows what
-    /// the read model alone costs. Then the FTS5 index is built in one statement from those terms, which
-    /// shows what building it in bulk after the events would cost.
-    /// - Returns: events per second without the FTS5 index, the rate at which SQLite alone inserts the
-    ///   same rows (INSERT … SELECT into a copy with the same indexes), and terms indexed per second in bulk.
-    func readModelOnlyRebuild(_ ledger: Ledger, name: String) throws
-        -> (events: Int64, perSecond: Double, sqlCopyRowsPerSecond: Double, bulkFTSRows: Int64, bulkFTSPerSecond: Double)
-    {
-        let target = path(name)
-        try Ledger(path: target).close()
-        let db = try Connection(path: target)
-        try db.execute("DROP TABLE memories_fts; CREATE TABLE memories_fts (terms TEXT); PRAGMA synchronous=OFF")
-        // The schema ledger's writer connection may still be closing (see `fullRebuild`).
-        try db.retryingWhileBusy(for: 5) { try db.execute("PRAGMA journal_mode=OFF") }
-        let projector = MemoryProjector()
+    /// Appends `memory.added` events for memories number `range` straight through `Ledger.write`, `group` per
+    /// transaction, with the same payload an add stores: far faster than one awaited add per memory, for
+    /// reaching a large ledger within the seeding budget. The memory projector still runs inline. Stops early
+    /// (at a whole group) once `deadline` passes.
+    /// - Returns: how many were appended.
+    static func seedThroughLedger(
+        _ ledger: Ledger, _ range: Range<Int>, group: Int = 2_000, deadline: ContinuousClock.Instant
+    ) async throws -> Int {
         let clock = ContinuousClock()
-        let start = clock.now
-        var after: Int64 = 0
-        var applied: Int64 = 0
-        while true {
-            let batch = try ledger.events(after: after, limit: 20_000)
-            guard let last = batch.last else { break }
-            try db.writeTransaction {
-                for event in batch { try projector.apply(event, in: db) }
+        var appended = 0
+        var next = range.lowerBound
+        while next < range.upperBound, clock.now < deadline {
+            let indexes = next..<min(next + group, range.upperBound)
+            try await ledger.write { tx in
+                for index in indexes {
+                    let request = Self.request(index)
+                    let content = request.content!
+                    guard !content.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else {
+                        throw WorkloadError("memory \(index) would need JSON escapes")
+                    }
+                    // The payload `add` stores: keys sorted, no metadata.
+                    let payload = #"{"agent_id":""# + request.agentID! + #"","content":""# + content + #"","metadata":{}}"#
+                    try tx.append(
+                        to: SecureRandom.uuid(), expected: .noStream,
+                        events: [NewEvent(type: "memory.added", userID: Self.caller.userID, payload: Array(payload.utf8))],
+                        provenance: Self.caller.provenance)
+                }
             }
-            after = last.position
-            applied += Int64(batch.count)
+            appended += indexes.count
+            next = indexes.upperBound
         }
-        let readModelRate = Double(applied) / Self.seconds(since: start, clock: clock)
-
-        // The floor SQLite alone sets: the same rows copied into an empty table with the same indexes.
-        try db.execute(
-            """
-            CREATE TABLE memories_copy AS SELECT * FROM memories WHERE 0;
-            CREATE UNIQUE INDEX copy_by_id ON memories_copy (id);
-            CREATE UNIQUE INDEX copy_by_fingerprint ON memories_copy (user_id, fingerprint);
-            CREATE INDEX copy_by_user ON memories_copy (user_id, created_at, seq);
-            CREATE INDEX copy_by_agent ON memories_copy (user_id, agent_id);
-            CREATE INDEX copy_by_run ON memories_copy (user_id, run_id);
-            """)
-        let copyStart = clock.now
-        let copied = try db.writeTransaction { try db.run("INSERT INTO memories_copy SELECT * FROM memories ORDER BY seq") }
-        let copyRate = Double(copied) / Self.seconds(since: copyStart, clock: clock)
-
-        try db.execute("CREATE VIRTUAL TABLE memories_fts_bulk USING fts5 (terms, tokenize = 'unicode61 remove_diacritics 2')")
-        let bulkStart = clock.now
-        let rows = try db.writeTransaction {
-            try db.run("INSERT INTO memories_fts_bulk (rowid, terms) SELECT rowid, terms FROM memories_fts")
-        }
-        let bulkRate = Double(rows) / Self.seconds(since: bulkStart, clock: clock)
-        return (applied, readModelRate, copyRate, Int64(rows), bulkRate)
+        return appended
     }
 
     static func seconds(since start: ContinuousClock.Instant, clock: ContinuousClock) -> Double {

@@ -13,6 +13,7 @@ let benchUsage = """
       eval      retrieval quality (recall@1, recall@5, MRR) per search mode on tools/eval/
       search    search latency p50/p95 and resident memory at growing corpus sizes
       memory    adds/s, list latency at 10k and 100k memories, replay/rebuild rate of a large ledger
+      replay    rebuild rate of one kept store, seeded once (for repeated replay measurements)
 
     Every command takes --help.
     """
@@ -40,6 +41,9 @@ func runBenchCommand() async -> BenchExitCode {
         case "memory":
             if benchRest.contains("--help") { print(MemoryBenchmark.help); return .ok }
             return try await MemoryBenchmark(benchRest).run()
+        case "replay":
+            if benchRest.contains("--help") { print(ReplayBenchmark.help); return .ok }
+            return try await ReplayBenchmark(benchRest).run()
         default:
             FileHandle.standardError.write(Data("unknown command '\(benchCommand)'\n\(benchUsage)\n".utf8))
             return .usage
