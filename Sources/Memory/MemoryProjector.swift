@@ -3,21 +3,54 @@ import Ledger
 import Search
 import SQLite
 
-/// Projects memory events into the read model and the full-text index, inside the append's
-/// transaction (and, unchanged, during a rebuild).
+/// Projects memory events into the read model, the full-text index and the per-user counts, inside
+/// the append's transaction (and, unchanged, during a rebuild).
 ///
 /// Deterministic: it reads only the event. A row's `seq` is the position of the event that created it.
 public struct MemoryProjector: Projector {
     public let name = "memories"
+    /// When true, `memories_fts` and `memory_counts` are left alone: a rebuild derives both in bulk
+    /// from the finished `memories` table (`MemoryRebuilder`), which is far faster than row by row.
+    let defersDerivedTables: Bool
 
-    public init() {}
+    public init() { defersDerivedTables = false }
+
+    init(defersDerivedTables: Bool) { self.defersDerivedTables = defersDerivedTables }
+
+    /// What applying an event computes from the event alone: its decoded state, the duplicate
+    /// fingerprint, the metadata column and the time column. Pure, so a rebuild derives it on another
+    /// thread while the writer applies the previous batch.
+    struct Derived: Sendable {
+        var state: MemoryEvent.State?
+        var fingerprint: String
+        var metadata: String
+        var time: String
+
+        init(_ event: RecordedEvent) {
+            time = event.occurredAt.rfc3339
+            switch event.type {
+            case MemoryEvent.added, MemoryEvent.restored, MemoryEvent.updated:
+                state = MemoryEvent.State(payload: event.payload)
+            default:
+                state = nil
+            }
+            fingerprint = state.map { ContentNormalizer.fingerprint($0.content) } ?? "redacted:\(event.streamID)"
+            let object = state?.metadata ?? JSONObject()
+            metadata = object.isEmpty ? "{}" : JSONValue.object(object).serializedString()
+        }
+    }
 
     public func apply(_ event: RecordedEvent, in db: Connection) throws {
+        try apply(event, derived: Derived(event), in: db)
+    }
+
+    /// Applies `event` with what was already derived from it (`Derived(event)`).
+    func apply(_ event: RecordedEvent, derived: Derived, in db: Connection) throws {
         switch event.type {
         case MemoryEvent.added, MemoryEvent.restored:
-            try insert(event, in: db)
+            try insert(event, derived, in: db)
         case MemoryEvent.updated:
-            try update(event, in: db)
+            try update(event, derived, in: db)
         case MemoryEvent.deleted, MemoryEvent.redacted:
             try remove(streamID: event.streamID, in: db)
         default:
@@ -25,11 +58,12 @@ public struct MemoryProjector: Projector {
         }
     }
 
-    private func insert(_ event: RecordedEvent, in db: Connection) throws {
+    private func insert(_ event: RecordedEvent, _ derived: Derived, in db: Connection) throws {
         try remove(streamID: event.streamID, in: db)
-        let state = MemoryEvent.State(payload: event.payload)
+        let state = derived.state
         let seq = event.position
         let actor = event.provenance
+        let userID = event.userID ?? ""
         try db.run(
             """
             INSERT INTO memories (seq, id, user_id, content, metadata, agent_id, run_id, created_at, updated_at,
@@ -38,31 +72,32 @@ public struct MemoryProjector: Projector {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             arguments: [
-                .integer(seq), .text(event.streamID), .text(event.userID ?? ""), .text(state?.content),
-                .text(JSONValue.object(state?.metadata ?? JSONObject()).serializedString()), .text(state?.agentID),
-                .text(state?.runID), .text(event.occurredAt.rfc3339), .text(event.occurredAt.rfc3339),
+                .integer(seq), .text(event.streamID), .text(userID), .text(state?.content), .text(derived.metadata),
+                .text(state?.agentID), .text(state?.runID), .text(derived.time), .text(derived.time),
                 .text(actor.agentID), .text(actor.clientID), .text(actor.agentID), .text(actor.clientID),
-                .integer(event.streamVersion),
-                .text(state.map { ContentNormalizer.fingerprint($0.content) } ?? "redacted:\(event.streamID)"),
-                .bool(state == nil), .integer(event.position),
+                .integer(event.streamVersion), .text(derived.fingerprint), .bool(state == nil), .integer(event.position),
             ])
+        guard !defersDerivedTables else { return }
+        try db.run(
+            "INSERT INTO memory_counts (user_id, live) VALUES (?, 1) ON CONFLICT (user_id) DO UPDATE SET live = live + 1",
+            .text(userID))
         if let state {
             try db.run("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)", .integer(seq), .text(TextNormalizer.ftsText(for: state.content)))
         }
     }
 
-    private func update(_ event: RecordedEvent, in db: Connection) throws {
+    private func update(_ event: RecordedEvent, _ derived: Derived, in db: Connection) throws {
         guard let seq = try db.scalarInt("SELECT seq FROM memories WHERE id = ?", [.text(event.streamID)]) else { return }
         let actor = event.provenance
-        guard let state = MemoryEvent.State(payload: event.payload) else {
+        guard let state = derived.state else {
             // Redacted content in a point-in-time store: the change happened, its content is gone.
             try db.run(
                 """
                 UPDATE memories SET content = NULL, redacted = 1, updated_at = ?, updated_by_agent = ?,
                     updated_by_client = ?, version = ?, last_position = ?, fingerprint = ? WHERE seq = ?
-                """, .text(event.occurredAt.rfc3339), .text(actor.agentID), .text(actor.clientID),
-                .integer(event.streamVersion), .integer(event.position), .text("redacted:\(event.streamID)"), .integer(seq))
-            try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(seq))
+                """, .text(derived.time), .text(actor.agentID), .text(actor.clientID),
+                .integer(event.streamVersion), .integer(event.position), .text(derived.fingerprint), .integer(seq))
+            if !defersDerivedTables { try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(seq)) }
             return
         }
         try db.run(
@@ -72,19 +107,25 @@ public struct MemoryProjector: Projector {
             WHERE seq = ?
             """,
             arguments: [
-                .text(state.content), .text(JSONValue.object(state.metadata).serializedString()), .text(state.runID),
-                .text(event.occurredAt.rfc3339), .text(actor.agentID), .text(actor.clientID), .integer(event.streamVersion),
-                .text(ContentNormalizer.fingerprint(state.content)), .integer(event.position), .integer(seq),
+                .text(state.content), .text(derived.metadata), .text(state.runID),
+                .text(derived.time), .text(actor.agentID), .text(actor.clientID), .integer(event.streamVersion),
+                .text(derived.fingerprint), .integer(event.position), .integer(seq),
             ])
+        guard !defersDerivedTables else { return }
         try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(seq))
         try db.run("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)", .integer(seq), .text(TextNormalizer.ftsText(for: state.content)))
     }
 
     private func remove(streamID: String, in db: Connection) throws {
-        guard let seq = try db.scalarInt("SELECT seq FROM memories WHERE id = ?", [.text(streamID)]) else { return }
+        guard let (seq, userID) = try db.first("SELECT seq, user_id FROM memories WHERE id = ?", [.text(streamID)], { ($0.int64(0), $0.string(1)) })
+        else { return }
         try db.run("DELETE FROM memories WHERE seq = ?", .integer(seq))
-        try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(seq))
         try db.run("DELETE FROM memory_vectors WHERE seq = ?", .integer(seq))
         try db.run("DELETE FROM pending_vectors WHERE seq = ?", .integer(seq))
+        guard !defersDerivedTables else { return }
+        try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(seq))
+        // A user without live memories has no row, so counts rebuilt in bulk (GROUP BY) are the same rows.
+        try db.run("UPDATE memory_counts SET live = live - 1 WHERE user_id = ?", .text(userID))
+        try db.run("DELETE FROM memory_counts WHERE user_id = ? AND live = 0", .text(userID))
     }
 }

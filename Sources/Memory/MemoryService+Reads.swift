@@ -116,7 +116,12 @@ extension MemoryService {
         guard offset >= 0 else { throw MemoryError.invalid("offset must not be negative (got \(offset))") }
         let (clause, args) = try filter.sql()
         return try ledger.read { db in
-            let total = try db.scalarInt("SELECT count(*) FROM memories m WHERE m.user_id = ?" + clause, [.text(caller.userID)] + args) ?? 0
+            // Unfiltered, the total is the user's row in `memory_counts` (kept by the projector); counting
+            // every row of a large store on each page cost more than the page itself.
+            let total =
+                filter.isEmpty
+                ? try db.scalarInt("SELECT live FROM memory_counts WHERE user_id = ?", [.text(caller.userID)]) ?? 0
+                : try db.scalarInt("SELECT count(*) FROM memories m WHERE m.user_id = ?" + clause, [.text(caller.userID)] + args) ?? 0
             let memories = try db.query(
                 "SELECT \(Self.columns) FROM memories m WHERE m.user_id = ?" + clause
                     + " ORDER BY m.created_at DESC, m.seq DESC LIMIT ? OFFSET ?",

@@ -156,27 +156,39 @@ extension MemoryService {
                     : Scores.reciprocalRankFusion([semantic.map(\.seq), keyword.map(\.seq)]).map { ($0.id, $0.score) }
             }
 
-            let now = Timestamp.now()
+            // Recency needs every candidate's age; read just that, in one statement, before fetching rows.
+            if request.recencyWeight > 0, !ranked.isEmpty {
+                let now = Timestamp.now()
+                let placeholders = ranked.map { _ in "?" }.joined(separator: ",")
+                var updated: [Int64: Timestamp] = [:]
+                try db.forEach("SELECT seq, updated_at FROM memories WHERE seq IN (\(placeholders))", ranked.map { .integer($0.0) }) {
+                    updated[$0.int64(0)] = Timestamp(rfc3339: $0.string(1))
+                }
+                ranked = ranked.map { seq, base in
+                    let age = Duration.milliseconds(now.milliseconds - (updated[seq]?.milliseconds ?? now.milliseconds))
+                    return (seq, Scores.withRecency(base, age: age, weight: request.recencyWeight))
+                }
+                ranked.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+            }
+            // Scores are final and sorted: read rows best first until the page is full.
             var hits: [SearchHit] = []
             var gone: [Int64] = []
-            for (seq, base) in ranked {
+            for (seq, score) in ranked {
+                if hits.count == request.limit { break }
+                if let minScore = request.minScore, score < minScore { break }
                 guard let memory = try db.first(
                     "SELECT \(Self.columns) FROM memories m WHERE m.seq = ? AND m.user_id = ?", [.integer(seq), .text(caller.userID)], Self.decode)
                 else {
                     gone.append(seq)
                     continue
                 }
-                let age = Duration.milliseconds(now.milliseconds - memory.updatedAt.milliseconds)
-                let score = Scores.withRecency(base, age: age, weight: request.recencyWeight)
-                if let minScore = request.minScore, score < minScore { continue }
                 hits.append(SearchHit(memory: memory, score: score, signals: signals[seq] ?? SearchSignals()))
             }
             if !gone.isEmpty { vectors.remove(gone.filter { signals[$0]?.semanticRank != nil }) }
-            hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.memory.id < $1.memory.id }
             let pending = request.mode == .keyword ? 0 : Int(try db.scalarInt(
                 "SELECT count(*) FROM pending_vectors p JOIN memories m ON m.seq = p.seq WHERE m.user_id = ?", [.text(caller.userID)]) ?? 0)
             return SearchResult(
-                hits: Array(hits.prefix(request.limit)), mode: request.mode, vectorsPending: pending,
+                hits: hits, mode: request.mode, vectorsPending: pending,
                 ranWithoutVectors: request.mode != .keyword && vector == nil)
         }
     }

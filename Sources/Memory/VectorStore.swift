@@ -10,8 +10,10 @@ import Synchronization
 /// search meets them, and at once for this process's own deletions.
 final class VectorStore: Sendable {
     struct State {
-        var index: VectorIndex
-        /// Which user each row belongs to, for the per-user filter.
+        /// One index per user, so a search scans only the caller's rows and needs no per-row filter.
+        var indexes: [String: VectorIndex] = [:]
+        var dimension: Int
+        /// Which user each memory belongs to.
         var owners: [Int64: String] = [:]
         /// How many windows each memory has in the index (ids `seq << 8 | window`).
         var windows: [Int64: Int] = [:]
@@ -23,7 +25,7 @@ final class VectorStore: Sendable {
 
     init(model: String, dimension: Int) {
         self.model = model
-        self.state = Mutex(State(index: VectorIndex(dimension: max(dimension, 1))))
+        self.state = Mutex(State(dimension: dimension))
     }
 
     /// Loads vector rows written since the last look.
@@ -42,13 +44,12 @@ final class VectorStore: Sendable {
             rows.append((row.int64(0), row.withBlob(1) { VectorCodec.decode(windows: $0, dimension: dims) }, row.string(2)))
         }
         state.withLock { state in
-            if let first = rows.first?.1.first, state.index.isEmpty, state.index.dimension != first.count {
-                state.index = VectorIndex(dimension: first.count)
-            }
+            if let first = rows.first?.1.first, state.indexes.isEmpty { state.dimension = first.count }
             for (seq, windows, owner) in rows {
                 Self.removeWindows(of: seq, from: &state)
-                for (w, vector) in windows.prefix(256).enumerated() where vector.count == state.index.dimension {
-                    try? state.index.upsert(id: seq << 8 | Int64(w), vector: vector)
+                let dimension = state.dimension
+                for (w, vector) in windows.prefix(256).enumerated() where vector.count == dimension {
+                    try? state.indexes[owner, default: VectorIndex(dimension: dimension)].upsert(id: seq << 8 | Int64(w), vector: vector)
                 }
                 state.windows[seq] = min(windows.count, 256)
                 state.owners[seq] = owner
@@ -64,7 +65,9 @@ final class VectorStore: Sendable {
     }
 
     private static func removeWindows(of seq: Int64, from state: inout State) {
-        for w in 0..<(state.windows[seq] ?? 0) { _ = state.index.remove(id: seq << 8 | Int64(w)) }
+        if let owner = state.owners[seq] {
+            for w in 0..<(state.windows[seq] ?? 0) { _ = state.indexes[owner]?.remove(id: seq << 8 | Int64(w)) }
+        }
         state.windows[seq] = nil
         state.owners[seq] = nil
     }
@@ -73,17 +76,12 @@ final class VectorStore: Sendable {
     /// with several windows scores by its best window.
     func nearest(_ query: [Float], k: Int, userID: String, allowed: Set<Int64>?) -> [VectorMatch] {
         state.withLock { state in
-            guard query.count == state.index.dimension else { return [] }
-            let filter: VectorFilter
-            if let allowed {
-                filter = .allowed(Set(allowed.flatMap { seq in (0..<(state.windows[seq] ?? 0)).map { seq << 8 | Int64($0) } }))
-            } else {
-                let owners = state.owners
-                filter = .predicate { owners[$0 >> 8] == userID }
-            }
+            guard let index = state.indexes[userID], query.count == index.dimension else { return [] }
+            let filter: VectorFilter =
+                allowed.map { allowed in .allowed(Set(allowed.flatMap { seq in (0..<(state.windows[seq] ?? 0)).map { seq << 8 | Int64($0) } })) } ?? .none
             var best: [VectorMatch] = []
             var seen = Set<Int64>()
-            for match in (try? state.index.search(query, k: k * 2, filter: filter)) ?? [] where seen.insert(match.id >> 8).inserted {
+            for match in (try? index.search(query, k: k * 2, filter: filter)) ?? [] where seen.insert(match.id >> 8).inserted {
                 best.append(VectorMatch(id: match.id >> 8, score: match.score))
                 if best.count == k { break }
             }
@@ -91,5 +89,5 @@ final class VectorStore: Sendable {
         }
     }
 
-    var count: Int { state.withLock { $0.index.count } }
+    var count: Int { state.withLock { $0.indexes.values.reduce(0) { $0 + $1.count } } }
 }

@@ -7,13 +7,30 @@ let memledgerVersion = "0.1.0"
 let usage = """
     usage: memledger <command> [options]
 
-    commands:
-      serve          run the HTTP server (REST API, MCP)
-      keys           create, list or revoke API keys
-      verify         check the hash chain and payload digests of a data directory
-      --version      print the version
+    serve and connect:
+      serve            run the HTTP server (REST API, MCP)
+      keys             create, list or revoke API keys
+    inspect and prove:
+      verify           check the hash chain, payload digests and projections against a rebuild
+      audit            who changed what: events with provenance, and a summary per client
+      history ID       every change of one memory
+      stats            counts and sizes
+      replay           build the store as it was at a position or time, into a separate file
+    change (beside a running server):
+      redact           erase a memory's (or a user's) content from its whole history
+      restore ID       bring a deleted memory back
+      revert ID        set a memory back to an earlier version
+    move data:
+      export           the ledger as JSON lines (verbatim: the same hashes on import)
+      import FILE      an export into an empty data directory, verified
+      backup FILE      a consistent copy of the database while servers run
+      restore-backup   a backup into a new data directory, verified before use
+      import-mem0      memories from mem0 list output
+      import-mcp-memory  memories from the MCP reference memory server's memory.jsonl
+      --version        print the version
 
     Every command takes --help. Data lives in ./data unless --data DIR or MEMLEDGER_DATA_DIR says otherwise.
+    Exit codes: 0 ok, 1 the command found a problem, 64 usage, 65 bad data, 69 unavailable.
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -30,9 +47,21 @@ func runCommand() -> ExitCode {
         case "--help", "-h", "help":
             print(usage)
             return .ok
-        case "verify":
-            if rest.contains("--help") { print(VerifyCommand.help); return .ok }
-            return try VerifyCommand(Arguments(rest, valued: ["data", "expect-head"])).run()
+        case "verify": return try VerifyCommand.main(rest)
+        case "replay": return try ReplayCommand.main(rest)
+        case "audit": return try AuditCommand.main(rest)
+        case "history": return try HistoryCommand.main(rest)
+        case "redact": return try RedactCommand.main(rest)
+        case "restore": return try RestoreCommand.main(rest)
+        case "revert": return try RevertCommand.main(rest)
+        case "stats": return try StatsCommand.main(rest)
+        case "export": return try ExportCommand.main(rest)
+        case "import": return try ImportCommand.main(rest)
+        case "backup": return try BackupCommand.main(rest)
+        case "restore-backup": return try RestoreBackupCommand.main(rest)
+        case "import-mem0": return try ForeignImportCommand.main(rest, source: .mem0)
+        case "import-mcp-memory": return try ForeignImportCommand.main(rest, source: .mcpMemory)
+        case "debug-seed": return try SeedCommand.main(rest)
         case "serve":
             if rest.contains("--help") { print(ServeCommand.help); return .ok }
             return try ServeCommand(Arguments(rest, valued: ServerConfiguration.valuedFlags)).run()
@@ -46,12 +75,10 @@ func runCommand() -> ExitCode {
             printError("unknown command '\(command)'\n\(usage)")
             return .usage
         }
-    } catch let error as UsageError {
-        printError("\(error)")
-        return .usage
     } catch {
-        printError("\(error)")
-        return .dataError
+        let (code, message) = exitCode(for: error)
+        printError(message)
+        return code
     }
 }
 

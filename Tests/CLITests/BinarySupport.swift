@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// The `memledger` binary built beside this test bundle.
 let memledgerBinary: String = {
@@ -36,4 +37,84 @@ final class TempDirectory: @unchecked Sendable {
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
     var database: String { path + "/memledger.sqlite" }
+}
+
+/// The outcome of one run of the binary.
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// Standard output parsed as one JSON object.
+    var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any]) ?? [:] }
+
+    /// Standard output parsed as JSON lines.
+    var lines: [[String: Any]] {
+        stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+}
+
+/// Runs the binary to completion, capturing both output streams (stdin from `input` when given).
+func memledger(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) throws -> RunResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: memledgerBinary)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let stdin = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+    try process.run()
+    if let input {
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+    }
+    // Read stderr on another thread so neither pipe can fill up and stall the child.
+    let errData = ErrorCollector(err)
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return RunResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData.wait(), as: UTF8.self))
+}
+
+/// Drains a pipe on its own thread.
+final class ErrorCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+    init(_ pipe: Pipe) {
+        Thread.detachNewThread { [self] in
+            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
+}
+
+/// A data directory seeded by `memledger debug-seed`, with some ids of each kind.
+struct SeededLedger {
+    let dir: TempDirectory
+    let updated: [String]
+    let deleted: [String]
+    let live: [String]
+    let head: String
+
+    init(memories: Int = 30, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        dir = TempDirectory()
+        let run = try memledger(["debug-seed", "--data", dir.path, "--memories", String(memories), "--concurrency", "4"])
+        #expect(run.status == 0, "debug-seed failed: \(run.stderr)", sourceLocation: sourceLocation)
+        let o = run.object
+        updated = o["updated"] as? [String] ?? []
+        deleted = o["deleted"] as? [String] ?? []
+        live = o["live"] as? [String] ?? []
+        head = o["head"] as? String ?? ""
+    }
+
+    var path: String { dir.path }
+    var database: String { dir.database }
 }

@@ -23,6 +23,10 @@ import Testing
         try MemoryRebuilder.snapshot(of: try Connection(path: path, options: .init(mode: .readOnly)))
     }
 
+    func schema(_ path: String, _ sql: String) throws -> [[SQLValue]] {
+        try Connection(path: path, options: .init(mode: .readOnly)).query(sql) { [$0.value(0), $0.value(1)] }
+    }
+
     @Test func incrementalEqualsRebuiltAfterFiveThousandRandomCommands() async throws {
         let store = try Store(durable: false)
         var rng = SplitMix(state: 20_261_203)
@@ -68,7 +72,17 @@ import Testing
         let liveRows = try snapshot(store.database)
         let rebuiltRows = try snapshot(rebuilt)
         #expect(liveRows["memories"]!.count > 100)
+        #expect(liveRows["memories_fts"]!.count > 100)
         #expect(liveRows == rebuiltRows)
+        // The indexes dropped for the bulk load are back, exactly as the migrations made them.
+        let indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        #expect(try schema(store.database, indexes) == schema(rebuilt, indexes))
+        // A list total read from the per-user counts equals counting the rows.
+        for user in users {
+            let rows = try Connection(path: store.database, options: .init(mode: .readOnly))
+                .scalarInt("SELECT count(*) FROM memories WHERE user_id = ?", [.text(user)])
+            #expect(Int64(try store.service.list(caller: caller(user: user)).total) == rows)
+        }
         // The store as of the middle position equals the live store captured then.
         let (position, captured) = try #require(middle)
         let pointInTime = store.dir + "/as-of.sqlite"

@@ -119,4 +119,37 @@ import Testing
         }
         #expect(Tokenizer.tokens(in: "Dana's don't 'x' it's S's") == [.word("dana"), .word("dont"), .word("x"), .word("it"), .word("s")])
     }
+
+    /// The full-text column of ASCII text built word by word in bytes equals the one built from the
+    /// general tokenizer's words and the `String` stemmer, over every ASCII byte (controls, CR LF,
+    /// quotes) and over words shaped to reach each stemming rule.
+    @Test(arguments: [11, 12, 13]) func asciiFullTextMatchesTheGeneralPath(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        let everyByte = (0 ..< 128).map { Character(Unicode.Scalar(UInt8($0))) }
+        let stems = ["running", "allergies", "liked", "likes", "classes", "status", "agreed", "happy", "day",
+                     "make", "Dana's", "don't", "IS", "sss", "e", "yes", "hopping", "fizzed", "abcing", "ies"]
+        func general(_ text: String) -> String {
+            Tokenizer.generalTokens(in: text).map { token -> String in
+                guard case .word(let word) = token else { Issue.record("non-word token in ASCII text"); return "" }
+                return Stemmer.stem(word)
+            }.joined(separator: " ")
+        }
+        for round in 0 ..< 3_000 {
+            var text = ""
+            for _ in 0 ..< Int(random.next() % 12) {
+                if round % 2 == 0 {
+                    text.append(everyByte[Int(random.next() % 128)])
+                } else {
+                    text += stems[Int(random.next() % UInt64(stems.count))]
+                    text.append(everyByte[Int(random.next() % 128)])
+                }
+            }
+            #expect(TextNormalizer.ftsText(for: text) == general(text), "\(text.debugDescription)")
+        }
+        for edge in ["", " ", "'", "''s", "a'", "'s", "x's", "x'S", "x's'", "x''s", "\r\n", "A\u{7F}B", "RUNNING Running",
+                     "it's-a", "9's", "s's's", String(repeating: "ab", count: 500)] {
+            #expect(TextNormalizer.ftsText(for: edge) == general(edge), "\(edge.debugDescription)")
+        }
+        #expect(TextNormalizer.ftsText(for: "Running, LIKED allergies; Dana's") == "run lik allergi dana")
+    }
 }

@@ -83,7 +83,7 @@ struct EvalBenchmark {
             for row in rows {
                 print(
                     String(
-                        format: "%-9@ %-10@ %6d  %8.3f  %8.3f  %5.3f", row["mode"] as! String, row["questions"] as! String,
+                        format: "%@ %@ %6d  %8.3f  %8.3f  %5.3f", (row["mode"] as! String).padding(toLength: 9, withPad: " ", startingAt: 0), (row["questions"] as! String).padding(toLength: 10, withPad: " ", startingAt: 0),
                         row["count"] as! Int, row["recall_at_1"] as! Double, row["recall_at_5"] as! Double, row["mrr"] as! Double))
             }
         }

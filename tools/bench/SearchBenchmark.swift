@@ -105,7 +105,7 @@ struct SearchBenchmark {
             for row in rows {
                 print(
                     String(
-                        format: "%8d  %-9@ %7d  %7.2f  %7.2f  %9.0f", row["memories"] as! Int, row["mode"] as! String, row["queries"] as! Int,
+                        format: "%8d  %@ %7d  %7.2f  %7.2f  %9.0f", row["memories"] as! Int, (row["mode"] as! String).padding(toLength: 9, withPad: " ", startingAt: 0), row["queries"] as! Int,
                         row["p50_ms"] as! Double, row["p95_ms"] as! Double, row["resident_mb"] as! Double))
             }
         }

@@ -7,7 +7,15 @@
 enum Stemmer {
     static func stem(_ word: String) -> String {
         var chars = Array(word.utf8)
-        guard chars.count > 3, chars.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
+        guard stem(&chars) else { return word }
+        return String(decoding: chars, as: UTF8.self)
+    }
+
+    /// Stems the UTF-8 bytes of a word in place, so the full-text path needs no `String` per word.
+    /// - Returns: false when the word is left as is (too short, or not only `a`–`z`).
+    @discardableResult
+    static func stem(_ chars: inout [UInt8]) -> Bool {
+        guard chars.count > 3, chars.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return false }
 
         func ends(_ suffix: StaticString) -> Bool {
             let count = suffix.utf8CodeUnitCount
@@ -54,6 +62,6 @@ enum Stemmer {
                 chars.removeLast()
             }
         }
-        return String(decoding: chars, as: UTF8.self)
+        return true
     }
 }

@@ -15,7 +15,24 @@ public enum TextNormalizer {
     /// A CJK run becomes its overlapping bigrams (`坚果过敏` → `坚果 果过 过敏`); a run of one
     /// character stays that character. Stopwords are kept, so a query made only of them can match.
     public static func ftsText(for content: String) -> String {
-        indexTerms(for: content).joined(separator: " ")
+        var content = content
+        if let ascii = content.withUTF8({ $0.allSatisfy { $0 < 0x80 } ? asciiFTSText($0) : nil }) { return ascii }
+        return indexTerms(for: content).joined(separator: " ")
+    }
+
+    /// `ftsText(for:)` of pure ASCII text in one pass over its bytes: each word is folded and stemmed in
+    /// a reused buffer and appended to the output, with no `String` or token per word (a full rebuild
+    /// derives this for every memory). Equal to the general path by construction: the same word scanner
+    /// as `Tokenizer.asciiTokens`, the same stemmer.
+    static func asciiFTSText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        Tokenizer.forEachASCIIWord(bytes) { word in
+            Stemmer.stem(&word)
+            if !out.isEmpty { out.append(0x20) }
+            out.append(contentsOf: word)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The terms of `ftsText(for:)`, in order (for callers keeping their own inverted index).

@@ -30,16 +30,20 @@ struct Tokenizer {
     /// The same tokens as `generalTokens(in:)` for pure ASCII text, without grapheme breaking
     /// or Unicode tables: most memories are ASCII, and this is several times faster.
     static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
+        var tokens: [Token] = []
+        forEachASCIIWord(bytes) { tokens.append(.word(String(decoding: $0, as: UTF8.self))) }
+        return tokens
+    }
+
+    /// Calls `body` with the folded bytes of each word of pure ASCII text, in order: the words of
+    /// `asciiTokens(_:)` (ASCII text has only words), without a `String` per word. The buffer is
+    /// reused between calls; `body` may change it (stem it in place).
+    static func forEachASCIIWord(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (inout [UInt8]) -> Void) {
         @inline(__always) func isWord(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
         }
-        var tokens: [Token] = []
         var word: [UInt8] = []
-        func flush() {
-            guard !word.isEmpty else { return }
-            tokens.append(.word(String(decoding: word, as: UTF8.self)))
-            word.removeAll(keepingCapacity: true)
-        }
+        word.reserveCapacity(32)
         var index = 0
         let count = bytes.count
         while index < count {
@@ -49,13 +53,13 @@ struct Tokenizer {
             } else if byte == 0x27, !word.isEmpty, index + 1 < count, isWord(bytes[index + 1]) {
                 // As in the general path: drop a final possessive "'s", else join ("don't").
                 if bytes[index + 1] | 0x20 == 0x73, index + 2 >= count || !isWord(bytes[index + 2]) { index += 1 }
-            } else {
-                flush()
+            } else if !word.isEmpty {
+                body(&word)
+                word.removeAll(keepingCapacity: true)
             }
             index += 1
         }
-        flush()
-        return tokens
+        if !word.isEmpty { body(&word) }
     }
 
     static func generalTokens(in text: String) -> [Token] {
