@@ -24,9 +24,11 @@ public final class ServerApplication: Sendable {
     ///   - authenticators: tried after API keys (OAuth access tokens when OAuth is on).
     ///   - mcpTools: the tools served at `/mcp`.
     ///   - log: the access log; stderr at the configured level by default.
+    ///   - extraRoutes: adds routes after the built-in ones (the OAuth endpoints); a handler with
+    ///     `.custom` access authenticates by itself, e.g. with `credentials`.
     public init(
         configuration: ServerConfiguration, service: MemoryService, authenticators: [any Authenticator] = [],
-        mcpTools: [MCPTool] = [], log: AccessLog? = nil
+        mcpTools: [MCPTool] = [], log: AccessLog? = nil, extraRoutes: (inout Router, CredentialCheck) -> Void = { _, _ in }
     ) {
         let keys = APIKeyStore(ledger: service.ledger)
         let metrics = Metrics()
@@ -41,7 +43,9 @@ public final class ServerApplication: Sendable {
         endpoints = Endpoints(
             configuration: configuration, service: service, keys: keys, metrics: metrics, credentials: credentials, mcp: mcp,
             log: log ?? AccessLog(level: configuration.logLevel))
-        responder = endpoints.router().buildResponder()
+        var router = endpoints.router()
+        extraRoutes(&router, credentials)
+        responder = router.buildResponder()
     }
 
     public static let version = "0.1.0"
