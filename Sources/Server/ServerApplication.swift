@@ -22,13 +22,13 @@ public final class ServerApplication: Sendable {
 
     /// - Parameters:
     ///   - authenticators: tried after API keys (OAuth access tokens when OAuth is on).
-    ///   - mcpTools: the tools served at `/mcp`.
+    ///   - mcpTools: the tools served at `/mcp`; the memory tools (`MemoryTools.all`) when nil.
     ///   - log: the access log; stderr at the configured level by default.
     ///   - extraRoutes: adds routes after the built-in ones (the OAuth endpoints); a handler with
     ///     `.custom` access authenticates by itself, e.g. with `credentials`.
     public init(
         configuration: ServerConfiguration, service: MemoryService, authenticators: [any Authenticator] = [],
-        mcpTools: [MCPTool] = [], log: AccessLog? = nil, extraRoutes: (inout Router, CredentialCheck) -> Void = { _, _ in }
+        mcpTools: [MCPTool]? = nil, log: AccessLog? = nil, extraRoutes: (inout Router, CredentialCheck) -> Void = { _, _ in }
     ) {
         let keys = APIKeyStore(ledger: service.ledger)
         let metrics = Metrics()
@@ -38,7 +38,8 @@ public final class ServerApplication: Sendable {
             oauthBase: configuration.publicBaseURL)
         let oauthBase = configuration.publicBaseURL
         let mcp = MCPStreamableHTTP(
-            server: MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: mcpTools),
+            server: mcpTools.map { MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: $0) }
+                ?? MemoryTools.server(service: service, version: ServerApplication.version),
             configuration: .init(wwwAuthenticate: { CredentialCheck.challenge($0, oauthBase: oauthBase) }))
         endpoints = Endpoints(
             configuration: configuration, service: service, keys: keys, metrics: metrics, credentials: credentials, mcp: mcp,

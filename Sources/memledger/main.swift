@@ -9,13 +9,16 @@ let usage = """
 
     serve and connect:
       serve            run the HTTP server (REST API, MCP)
+      mcp              the memory tools over stdio for a local MCP client (Claude Code, Codex, …)
       keys             create, list or revoke API keys
+      clients          list or revoke OAuth clients
     inspect and prove:
       verify           check the hash chain, payload digests and projections against a rebuild
       audit            who changed what: events with provenance, and a summary per client
       history ID       every change of one memory
       stats            counts and sizes
       replay           build the store as it was at a position or time, into a separate file
+      reindex          rebuild the vectors with the configured embedder (after switching embedders)
     change (beside a running server):
       redact           erase a memory's (or a user's) content from its whole history
       restore ID       bring a deleted memory back
@@ -27,6 +30,8 @@ let usage = """
       restore-backup   a backup into a new data directory, verified before use
       import-mem0      memories from mem0 list output
       import-mcp-memory  memories from the MCP reference memory server's memory.jsonl
+    remote access:
+      clients          list or revoke OAuth clients (clients list | clients revoke ID)
       --version        print the version
 
     Every command takes --help. Data lives in ./data unless --data DIR or MEMLEDGER_DATA_DIR says otherwise.
@@ -49,6 +54,7 @@ func runCommand() -> ExitCode {
             return .ok
         case "verify": return try VerifyCommand.main(rest)
         case "replay": return try ReplayCommand.main(rest)
+        case "reindex": return try ReindexCommand.main(rest)
         case "audit": return try AuditCommand.main(rest)
         case "history": return try HistoryCommand.main(rest)
         case "redact": return try RedactCommand.main(rest)
@@ -68,6 +74,8 @@ func runCommand() -> ExitCode {
         case "keys":
             if rest.contains("--help") { print(KeysCommand.help); return .ok }
             return try KeysCommand(Arguments(rest, valued: ["data", "name", "user", "scopes"])).run()
+        case "clients": return try ClientsCommand.main(rest)
+        case "mcp": return try McpCommand.main(rest)
         case "debug-append":
             if rest.contains("--help") { print(AppendLoopCommand.help); return .ok }
             return try AppendLoopCommand(Arguments(rest, valued: ["data", "stream", "count", "concurrency"])).run()
