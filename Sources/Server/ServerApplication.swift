@@ -21,13 +21,17 @@ public final class ServerApplication: Sendable {
     public var log: AccessLog { endpoints.log }
 
     /// - Parameters:
-    ///   - authenticators: tried after API keys (OAuth access tokens when OAuth is on).
+    ///   - authenticators: tried after API keys, on every route.
+    ///   - mcpAuthenticators: tried after API keys on `/mcp` only (OAuth access tokens, which are
+    ///     bound to the `/mcp` resource and never accepted by REST).
+    ///   - mcpChallenge: the `WWW-Authenticate` values on `/mcp` (the OAuth server's when it is on).
     ///   - mcpTools: the tools served at `/mcp`; the memory tools (`MemoryTools.all`) when nil.
     ///   - log: the access log; stderr at the configured level by default.
     ///   - extraRoutes: adds routes after the built-in ones (the OAuth endpoints); a handler with
     ///     `.custom` access authenticates by itself, e.g. with `credentials`.
     public init(
         configuration: ServerConfiguration, service: MemoryService, authenticators: [any Authenticator] = [],
+        mcpAuthenticators: [any Authenticator] = [], mcpChallenge: (@Sendable (MCPAuthChallenge) -> String)? = nil,
         mcpTools: [MCPTool]? = nil, log: AccessLog? = nil, extraRoutes: (inout Router, CredentialCheck) -> Void = { _, _ in }
     ) {
         let keys = APIKeyStore(ledger: service.ledger)
@@ -36,13 +40,17 @@ public final class ServerApplication: Sendable {
             authenticator: ChainedAuthenticator([APIKeyAuthenticator(store: keys)] + authenticators),
             limiter: AuthFailureLimiter(limit: configuration.authFailuresPerMinute), metrics: metrics,
             oauthBase: configuration.publicBaseURL)
-        let oauthBase = configuration.publicBaseURL
+        let limiter = credentials.limiter
+        let mcpCredentials = CredentialCheck(
+            authenticator: ChainedAuthenticator([APIKeyAuthenticator(store: keys)] + authenticators + mcpAuthenticators),
+            limiter: limiter, metrics: metrics, oauthBase: configuration.publicBaseURL, challenger: mcpChallenge)
         let mcp = MCPStreamableHTTP(
             server: mcpTools.map { MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: $0) }
                 ?? MemoryTools.server(service: service, version: ServerApplication.version),
-            configuration: .init(wwwAuthenticate: { CredentialCheck.challenge($0, oauthBase: oauthBase) }))
+            configuration: .init(wwwAuthenticate: { mcpCredentials.challenge($0) }))
         endpoints = Endpoints(
-            configuration: configuration, service: service, keys: keys, metrics: metrics, credentials: credentials, mcp: mcp,
+            configuration: configuration, service: service, keys: keys, metrics: metrics, credentials: credentials,
+            mcpCredentials: mcpCredentials, mcp: mcp,
             log: log ?? AccessLog(level: configuration.logLevel))
         var router = endpoints.router()
         extraRoutes(&router, credentials)
