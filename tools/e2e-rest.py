@@ -237,6 +237,20 @@ def main():
     other = subprocess.run([binary, "serve", "--port", str(port), "--data", os.path.join(root, "other")], capture_output=True, text=True, timeout=30)
     check(other.returncode == 69 and "already in use" in other.stderr, f"a second serve on a taken port fails clearly ({other.returncode})")
 
+    # MCP beside REST: both paths answer (no redirect) with the same keys (bug case 16, OAuth off).
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}}
+    mcp_headers = {"Accept": "application/json, text/event-stream"}
+    for path in ("/mcp", "/mcp/"):
+        s, h, b = c.call("POST", path, key=reader, body=init, headers=mcp_headers)
+        check(s == 200 and b["result"]["serverInfo"]["name"] == "memledger", f"MCP initialize on {path}")
+        s, h, b = c.call("POST", path, body=init, headers=mcp_headers)
+        check(s == 401 and h["WWW-Authenticate"].startswith("Bearer"), f"MCP on {path} without a key is 401 with a challenge")
+    s, _, b = c.call("POST", "/mcp", key=writer, body={"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                     "params": {"name": "search_memories", "arguments": {"query": "deploy script"}}},
+                     headers={**mcp_headers, "MCP-Protocol-Version": "2025-06-18"})
+    check(s == 200 and "ops/deploy.sh" in json.dumps(b), "MCP search finds the REST-added memory")
+
     # Metrics saw it all.
     m = c.call("GET", "/metrics")[2]
     check('route="/api/v1/memories/search"' in m and "memledger_http_request_duration_seconds_bucket" in m, "metrics by route")

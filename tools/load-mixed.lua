@@ -1,4 +1,5 @@
 -- wrk script: 80% search, 20% add, against /api/v1. Needs MEMLEDGER_KEY in the environment.
+-- SEARCH_SHARE=0 makes it a writers-only script (tools/load-rw.sh).
 -- Counts statuses per thread and prints them with the latency percentiles as one JSON line.
 local key = os.getenv("MEMLEDGER_KEY")
 local search_share = tonumber(os.getenv("SEARCH_SHARE") or "0.8")
@@ -20,6 +21,21 @@ function init(args)
   wrk.headers["Content-Type"] = "application/json"
 end
 
+local consonants, vowels = "bcdfghjklmnprstvz", "aeiou"
+local function pseudoword()
+  local t = {}
+  for i = 1, math.random(2, 4) do
+    local c, v = math.random(#consonants), math.random(#vowels)
+    t[i] = consonants:sub(c, c) .. vowels:sub(v, v)
+  end
+  return table.concat(t)
+end
+
+-- A query like a person's: one everyday word and one rarer one.
+local function query()
+  return words[math.random(#words)] .. " " .. pseudoword()
+end
+
 local function phrase(n)
   local t = {}
   for i = 1, n do t[i] = words[math.random(#words)] end
@@ -29,10 +45,10 @@ end
 function request()
   counter = counter + 1
   if math.random() < search_share then
-    return wrk.format("POST", "/api/v1/memories/search", nil, '{"query":"' .. phrase(math.random(1, 3)) .. '","limit":10}')
+    return wrk.format("POST", "/api/v1/memories/search", nil, '{"query":"' .. query() .. '","limit":10}')
   end
   return wrk.format("POST", "/api/v1/memories", nil,
-    '{"content":"load ' .. id .. "-" .. counter .. "-" .. math.random(1e9) .. " " .. phrase(8) .. '"}')
+    '{"content":"load ' .. id .. "-" .. counter .. "-" .. math.random(1e9) .. " " .. phrase(4) .. " " .. pseudoword() .. " " .. pseudoword() .. '"}')
 end
 
 function response(status, headers, body)

@@ -12,8 +12,23 @@ WORDS = ("river mountain coffee tea deploy script database staging kiwi orchid g
          "berlin tokyo allergy peanut vegan chess guitar piano novel poetry sailing hiking camera").split()
 
 
+def vocabulary(size=5000):
+    """Pronounceable pseudo-words, so term frequencies look like prose rather than a 40-word list."""
+    rng = random.Random(7)
+    consonants, vowels = "bcdfghjklmnprstvz", "aeiou"
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(2, 4))))
+    return WORDS + sorted(words)
+
+
+VOCABULARY = vocabulary()
+# Zipf-like weights: the k-th word is drawn with probability proportional to 1/k.
+WEIGHTS = [1 / (k + 1) for k in range(len(VOCABULARY))]
+
+
 def sentence(rng, i):
-    return f"note {i}: " + " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14)))
+    return f"note {i}: " + " ".join(rng.choices(VOCABULARY, WEIGHTS, k=rng.randint(8, 20)))
 
 
 def main():

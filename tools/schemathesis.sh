@@ -11,6 +11,7 @@ binary=${1:?usage: tools/schemathesis.sh PATH/TO/memledger}
 shift
 st=${SCHEMATHESIS:-.venv/bin/schemathesis}
 [ -x "$st" ] || { echo "schemathesis not found at $st (pip install -r tools/requirements.txt)" >&2; exit 2; }
+st=$(cd "$(dirname "$st")" && pwd)/$(basename "$st")
 
 root=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -30,6 +31,8 @@ PY
 key=$(grep -o 'mlk_[A-Za-z0-9_-]\{43\}' "$root/serve.log" | head -1)
 [ -n "$key" ] || { echo "no owner key in the server's output" >&2; cat "$root/serve.log" >&2; exit 1; }
 
+# Run from the scratch directory, so schemathesis's cache (.schemathesis/) stays out of the tree.
+cd "$root"
 "$st" run "http://127.0.0.1:$port/openapi.json" \
   --header "Authorization: Bearer $key" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \

@@ -4,6 +4,7 @@ import HTTP
 import JSON
 import Ledger
 import MCP
+import OAuth
 import Memory
 import SQLite
 
@@ -12,6 +13,8 @@ import SQLite
 public final class ServerApplication: Sendable {
     public let endpoints: Endpoints
     public let responder: Responder
+    /// The OAuth routes when OAuth is on; asked before the route table.
+    let oauth: OAuthMount?
 
     public var configuration: ServerConfiguration { endpoints.configuration }
     public var service: MemoryService { endpoints.service }
@@ -21,12 +24,19 @@ public final class ServerApplication: Sendable {
     public var log: AccessLog { endpoints.log }
 
     /// - Parameters:
-    ///   - authenticators: tried after API keys (OAuth access tokens when OAuth is on).
-    ///   - mcpTools: the tools served at `/mcp`.
+    ///   - authenticators: tried after API keys, on every route.
+    ///   - mcpAuthenticators: tried after API keys on `/mcp` only (OAuth access tokens, which are
+    ///     bound to the `/mcp` resource and never accepted by REST).
+    ///   - mcpChallenge: the `WWW-Authenticate` values on `/mcp` (the OAuth server's when it is on).
+    ///   - oauth: the OAuth server: its routes, its tokens on `/mcp` and its challenges there.
+    ///   - mcpTools: the tools served at `/mcp`; the memory tools (`MemoryTools.all`) when nil.
     ///   - log: the access log; stderr at the configured level by default.
+    ///   - extraRoutes: adds routes after the built-in ones (the OAuth endpoints); a handler with
+    ///     `.custom` access authenticates by itself, e.g. with `credentials`.
     public init(
         configuration: ServerConfiguration, service: MemoryService, authenticators: [any Authenticator] = [],
-        mcpTools: [MCPTool] = [], log: AccessLog? = nil
+        mcpAuthenticators: [any Authenticator] = [], mcpChallenge: (@Sendable (MCPAuthChallenge) -> String)? = nil,
+        oauth: OAuthMount? = nil, mcpTools: [MCPTool]? = nil, log: AccessLog? = nil, extraRoutes: (inout Router, CredentialCheck) -> Void = { _, _ in }
     ) {
         let keys = APIKeyStore(ledger: service.ledger)
         let metrics = Metrics()
@@ -34,14 +44,23 @@ public final class ServerApplication: Sendable {
             authenticator: ChainedAuthenticator([APIKeyAuthenticator(store: keys)] + authenticators),
             limiter: AuthFailureLimiter(limit: configuration.authFailuresPerMinute), metrics: metrics,
             oauthBase: configuration.publicBaseURL)
-        let oauthBase = configuration.publicBaseURL
+        let limiter = credentials.limiter
+        let mcpCredentials = CredentialCheck(
+            authenticator: ChainedAuthenticator(
+                [APIKeyAuthenticator(store: keys)] + authenticators + mcpAuthenticators + (oauth.map { [$0.authenticator] } ?? [])),
+            limiter: limiter, metrics: metrics, oauthBase: configuration.publicBaseURL, challenger: mcpChallenge ?? oauth?.challenge)
         let mcp = MCPStreamableHTTP(
-            server: MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: mcpTools),
-            configuration: .init(wwwAuthenticate: { CredentialCheck.challenge($0, oauthBase: oauthBase) }))
+            server: mcpTools.map { MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: $0) }
+                ?? MemoryTools.server(service: service, version: ServerApplication.version),
+            configuration: .init(wwwAuthenticate: { mcpCredentials.challenge($0) }))
         endpoints = Endpoints(
-            configuration: configuration, service: service, keys: keys, metrics: metrics, credentials: credentials, mcp: mcp,
+            configuration: configuration, service: service, keys: keys, metrics: metrics, credentials: credentials,
+            mcpCredentials: mcpCredentials, mcp: mcp,
             log: log ?? AccessLog(level: configuration.logLevel))
-        responder = endpoints.router().buildResponder()
+        self.oauth = oauth
+        var router = endpoints.router()
+        extraRoutes(&router, credentials)
+        responder = router.buildResponder()
     }
 
     public static let version = "0.1.0"
@@ -51,20 +70,29 @@ public final class ServerApplication: Sendable {
         let started = AuthFailureLimiter.monotonicSeconds()
         let requestID = Self.requestID(request.headers["X-Request-Id"])
         let client = clientAddress(request)
-        var route = "unmatched"
-        var principal: Principal?
-        var response: HTTPResponse
+        var (response, route, principal) = await dispatch(request, requestID: requestID, client: client)
+        response.headers.set("X-Request-Id", requestID)
+        if request.method == "HEAD" { response.body = [] }
+        let seconds = AuthFailureLimiter.monotonicSeconds() - started
+        metrics.record(route: route, method: request.method, status: response.status, seconds: seconds)
+        log.request(
+            requestID: requestID, method: request.method, route: route, status: response.status, seconds: seconds, client: client,
+            clientID: principal?.clientID, bytesIn: request.body.count, bytesOut: response.body.count)
+        return response
+    }
+
+    /// The answer, the route pattern it came from (for metrics and logs) and the caller, if any.
+    private func dispatch(_ request: HTTPRequest, requestID: String, client: String) async -> (HTTPResponse, String, Principal?) {
+        if let oauth, let answer = await oauth.handle(request) { return (answer, "oauth", nil) }
         switch responder.match(method: request.method, path: request.path) {
         case .notFound:
-            response = errorResponse(.notFound("no route for \(request.method) \(request.path.prefix(200))"), requestID: requestID)
+            return (errorResponse(.notFound("no route for \(request.method) \(request.path.prefix(200))"), requestID: requestID), "unmatched", nil)
         case .methodNotAllowed(let pattern, let allowed):
-            route = pattern
-            response = errorResponse(
-                APIError(405, "method_not_allowed", "\(pattern) accepts \(allowed.joined(separator: ", "))",
-                         headers: ["Allow": allowed.joined(separator: ", ")]),
-                requestID: requestID)
+            let error = APIError(405, "method_not_allowed", "\(pattern) accepts \(allowed.joined(separator: ", "))",
+                                 headers: ["Allow": allowed.joined(separator: ", ")])
+            return (errorResponse(error, requestID: requestID), pattern, nil)
         case .found(let matched, let parameters):
-            route = matched.pattern
+            var principal: Principal?
             do {
                 if case .scope(let scope) = matched.access {
                     let who = try await credentials.authenticate(authorization: request.headers["Authorization"], client: client)
@@ -74,19 +102,11 @@ public final class ServerApplication: Sendable {
                 let context = RequestContext(
                     request: request, requestID: requestID, route: matched.pattern, parameters: parameters, principal: principal,
                     clientAddress: client)
-                response = try await matched.handler(context)
+                return (try await matched.handler(context), matched.pattern, principal)
             } catch {
-                response = errorResponse(apiError(for: error, requestID: requestID, route: route), requestID: requestID)
+                return (errorResponse(apiError(for: error, requestID: requestID, route: matched.pattern), requestID: requestID), matched.pattern, principal)
             }
         }
-        response.headers.set("X-Request-Id", requestID)
-        if request.method == "HEAD" { response.body = [] }
-        let seconds = AuthFailureLimiter.monotonicSeconds() - started
-        metrics.record(route: route, method: request.method, status: response.status, seconds: seconds)
-        log.request(
-            requestID: requestID, method: request.method, route: route, status: response.status, seconds: seconds, client: client,
-            clientID: principal?.clientID, bytesIn: request.body.count, bytesOut: response.body.count)
-        return response
     }
 
     /// The client's address: the peer, or the first `X-Forwarded-For` hop when a proxy is trusted.

@@ -11,13 +11,16 @@ struct ServeCommand {
         usage: memledger serve [--host H] [--port P] [--data DIR] [--embedder builtin|openai|minilm]
                                [--embed-base-url URL] [--embed-model NAME] [--model-dir DIR]
                                [--body-limit BYTES] [--content-limit BYTES] [--default-user ID]
-                               [--public-base-url URL] [--trust-forwarded-for] [--log-level LEVEL]
+                               [--public-base-url URL] [--oauth-allowed-redirect-uris LIST] [--trust-forwarded-for]
+                               [--log-level LEVEL] [--oauth-auto-approve]
 
         Serves the REST API under /api/v1, MCP at /mcp, /healthz, /readyz, /metrics, /openapi.json.
         Defaults: 127.0.0.1:8765, data in ./data, the built-in embedder. Every flag has a MEMLEDGER_*
         variable (MEMLEDGER_PORT, MEMLEDGER_DATA_DIR, …); MEM0_API_KEY, MEM0_DEFAULT_USER_ID,
         PUBLIC_BASE_URL, OAUTH_ALLOWED_REDIRECT_URIS, TRUST_FORWARDED_FOR and LOG_LEVEL are read too.
 
+        With a public base URL OAuth is on: remote MCP clients register, get the owner's consent
+        (a page that takes an admin API key) and use access tokens on /mcp only.
         The first start without any API key creates an owner key and prints it once on stderr;
         MEMLEDGER_API_KEY (or MEM0_API_KEY) makes that key the owner key instead.
         SIGTERM/SIGINT stop gracefully: in-flight requests are answered, the WAL is checkpointed.
@@ -25,9 +28,12 @@ struct ServeCommand {
 
     let configuration: ServerConfiguration
     let notices: [String]
+    /// Test-only OAuth consent without a page; refused unless bind address and base URL are loopback.
+    let autoApprove: Bool
 
     init(_ args: Arguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
-        try args.allowOnly(ServerConfiguration.valuedFlags.union(["trust-forwarded-for"]))
+        try args.allowOnly(ServerConfiguration.valuedFlags.union(["trust-forwarded-for", "oauth-auto-approve"]))
+        autoApprove = args.has("oauth-auto-approve")
         do {
             (configuration, notices) = try ServerConfiguration.resolve(
                 options: args.options, switches: args.switches, environment: environment)
@@ -48,7 +54,20 @@ struct ServeCommand {
             printError(error.detail)
             return .dataError
         }
-        let app = ServerApplication(configuration: configuration, service: service)
+        let oauth: OAuthMount?
+        do {
+            oauth = try OAuthMount.make(configuration, service: service, autoApprove: autoApprove)
+        } catch {
+            printError("\(error)")
+            service.close()
+            return .usage
+        }
+        if autoApprove && oauth == nil {
+            printError("--oauth-auto-approve needs OAuth on: set --public-base-url (or PUBLIC_BASE_URL)")
+            service.close()
+            return .usage
+        }
+        let app = ServerApplication(configuration: configuration, service: service, oauth: oauth)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 host: configuration.host, port: configuration.port, maxBodyBytes: configuration.bodyLimitBytes,

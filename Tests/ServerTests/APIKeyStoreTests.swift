@@ -98,3 +98,17 @@ import Testing
         #expect(APIKey.parseScopes("") == nil)
     }
 }
+
+@Suite struct RevokedOwnerKeyTests {
+    @Test func aRevokedGivenKeyIsRefusedNotRevived() async throws {
+        let fixture = try await ServerFixture()
+        let provenance = Provenance(actor: "test", transport: .cli)
+        _ = try fixture.app.keys.revokeSync(name: "writer", provenance: provenance)
+        #expect {
+            _ = try fixture.app.keys.ensureOwnerKey(given: fixture.writerKey, userID: "alice", provenance: provenance)
+        } throws: { error in
+            (error as? APIKeyError)?.description.contains("revoked") == true
+        }
+        #expect(try fixture.app.keys.lookup(secret: fixture.writerKey) == nil)
+    }
+}

@@ -99,3 +99,27 @@ import Testing
         }
     }
 }
+
+@Suite struct MCPMountTests {
+    func rpc(_ f: ServerFixture, _ key: String, _ method: String, _ params: JSONValue) async -> ServerFixture.Answer {
+        await f.call("POST", "/mcp", key: key, json: ["jsonrpc": "2.0", "id": 7, "method": .string(method), "params": params],
+                     headers: [("Accept", "application/json, text/event-stream"), ("MCP-Protocol-Version", "2025-06-18")])
+    }
+
+    @Test func memoryToolsActAsTheKeysPrincipal() async throws {
+        let f = try await ServerFixture()
+        let tools = await rpc(f, f.readerKey, "tools/list", [:])
+        #expect(tools.json["result"]?["tools"]?.arrayValue?.count == 7)
+        let added = await rpc(f, f.writerKey, "tools/call", ["name": "add_memory", "arguments": ["content": "added over MCP"]])
+        #expect(added.status == 200)
+        #expect(added.json["result"]?["isError"] != true)
+        let listed = await f.call("GET", "/api/v1/memories", key: f.readerKey)
+        let memory = try #require(listed.json["results"]?.arrayValue?.first)
+        #expect(memory["content"] == "added over MCP")
+        #expect(memory["created_by"]?["client_id"] == "writer")
+        #expect(memory["user_id"] == "alice")
+        let refused = await rpc(f, f.readerKey, "tools/call", ["name": "add_memory", "arguments": ["content": "reader may not"]])
+        #expect(refused.status == 403 || refused.json["result"]?["isError"] == true || refused.json["error"] != nil)
+        #expect(await f.call("GET", "/api/v1/memories", key: f.readerKey).json["pagination"]?["total"] == 1)
+    }
+}

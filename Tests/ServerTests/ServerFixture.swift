@@ -3,12 +3,14 @@ import HTTP
 import JSON
 import Ledger
 import Memory
+import Synchronization
 import Testing
 
 @testable import Server
 
 /// A server application on its own temporary data directory, with keys of each kind.
-final class ServerFixture: @unchecked Sendable {
+/// A class, because its deinit closes the service and removes the directory.
+final class ServerFixture: Sendable {
     let directory: URL
     let service: MemoryService
     let app: ServerApplication
@@ -23,11 +25,10 @@ final class ServerFixture: @unchecked Sendable {
     let logLines = LogLines()
 
     /// Collects access-log lines so tests can check what is (not) logged.
-    final class LogLines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []
-        func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
-        var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    final class LogLines: Sendable {
+        private let lines = Mutex<[String]>([])
+        func append(_ line: String) { lines.withLock { $0.append(line) } }
+        var all: [String] { lines.withLock { $0 } }
     }
 
     init(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {

@@ -97,8 +97,9 @@ public struct APIKeyStore: Sendable {
     ) throws -> APIKey {
         if try tx.db.scalarInt("SELECT 1 FROM api_keys WHERE name = ?", [.text(name)]) != nil { throw APIKeyError.nameTaken(name) }
         let digest = digest(secret)
-        if try tx.db.scalarInt("SELECT 1 FROM api_keys WHERE digest = ?", [.blob(digest)]) != nil {
-            throw APIKeyError.invalidName("that key is already registered under another name")
+        if let revoked = try tx.db.first("SELECT revoked_at IS NOT NULL FROM api_keys WHERE digest = ?", [.blob(digest)], { $0.bool(0) }) {
+            throw APIKeyError.invalidName(
+                revoked ? "that key was revoked and cannot be registered again; choose a new one" : "that key is already registered under another name")
         }
         let now = Timestamp.now()
         let key = APIKey(name: name, userID: userID, scopes: scopes, createdAt: now, revokedAt: nil)

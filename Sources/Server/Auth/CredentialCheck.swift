@@ -8,12 +8,18 @@ public struct CredentialCheck: Sendable {
     let metrics: Metrics
     /// The public base URL when OAuth is on: 401 answers then point at the resource metadata.
     public let oauthBase: String?
+    /// Replaces the built-in `WWW-Authenticate` values (the OAuth server's, on `/mcp`).
+    public let challenger: (@Sendable (MCPAuthChallenge) -> String)?
 
-    public init(authenticator: any Authenticator, limiter: AuthFailureLimiter, metrics: Metrics, oauthBase: String?) {
+    public init(
+        authenticator: any Authenticator, limiter: AuthFailureLimiter, metrics: Metrics, oauthBase: String?,
+        challenger: (@Sendable (MCPAuthChallenge) -> String)? = nil
+    ) {
         self.authenticator = authenticator
         self.limiter = limiter
         self.metrics = metrics
         self.oauthBase = oauthBase
+        self.challenger = challenger
     }
 
     /// The principal of a bearer credential.
@@ -55,11 +61,13 @@ public struct CredentialCheck: Sendable {
     }
 
     /// The `WWW-Authenticate` value: plain when OAuth is off, with `resource_metadata` when on (DESIGN.md §6).
-    public func challenge(_ challenge: MCPAuthChallenge) -> String { Self.challenge(challenge, oauthBase: oauthBase) }
+    public func challenge(_ challenge: MCPAuthChallenge) -> String {
+        challenger?(challenge) ?? Self.challenge(challenge, oauthBase: oauthBase)
+    }
 
     public static func challenge(_ challenge: MCPAuthChallenge, oauthBase: String?) -> String {
         guard let oauthBase else { return challenge.defaultHeaderValue }
-        let metadata = "resource_metadata=\"\(oauthBase)/.well-known/oauth-protected-resource\""
+        let metadata = "resource_metadata=\"\(oauthBase)/.well-known/oauth-protected-resource/mcp\""
         switch challenge {
         case .missingCredentials: return "Bearer realm=\"memledger\", \(metadata)"
         case .invalidToken: return "Bearer realm=\"memledger\", error=\"invalid_token\", \(metadata)"
