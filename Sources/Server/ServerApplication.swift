@@ -5,6 +5,7 @@ import JSON
 import Ledger
 import MCP
 import Memory
+import OAuth
 import SQLite
 
 /// The memledger HTTP application: routes, authentication, errors, metrics and the access log
@@ -20,28 +21,81 @@ public final class ServerApplication: Sendable {
     var credentials: CredentialCheck { endpoints.credentials }
     public var log: AccessLog { endpoints.log }
 
+    /// The OAuth authorization server, when a public base URL turned OAuth on.
+    public let oauth: OAuthServer?
+
     /// - Parameters:
-    ///   - authenticators: tried after API keys (OAuth access tokens when OAuth is on).
-    ///   - mcpTools: the tools served at `/mcp`.
+    ///   - authenticators: tried after API keys, on every route.
+    ///   - mcpTools: the tools served at `/mcp` when `mcpServer` is nil.
+    ///   - mcpServer: the MCP server behind `/mcp` (tools and instructions); built from `mcpTools` when nil.
+    ///   - oauth: the authorization server; its routes are answered first, and its access tokens
+    ///     are accepted on `/mcp` (only there).
     ///   - log: the access log; stderr at the configured level by default.
     public init(
         configuration: ServerConfiguration, service: MemoryService, authenticators: [any Authenticator] = [],
-        mcpTools: [MCPTool] = [], log: AccessLog? = nil
+        mcpTools: [MCPTool] = [], mcpServer: MCPServer? = nil, oauth: OAuthServer? = nil, log: AccessLog? = nil
     ) {
         let keys = APIKeyStore(ledger: service.ledger)
         let metrics = Metrics()
+        let limiter = AuthFailureLimiter(limit: configuration.authFailuresPerMinute)
+        let restAuthenticators: [any Authenticator] = [APIKeyAuthenticator(store: keys)] + authenticators
         let credentials = CredentialCheck(
-            authenticator: ChainedAuthenticator([APIKeyAuthenticator(store: keys)] + authenticators),
-            limiter: AuthFailureLimiter(limit: configuration.authFailuresPerMinute), metrics: metrics,
+            authenticator: ChainedAuthenticator(restAuthenticators), limiter: limiter, metrics: metrics,
             oauthBase: configuration.publicBaseURL)
-        let oauthBase = configuration.publicBaseURL
+        let mcpChallenge: @Sendable (MCPAuthChallenge) -> String
+        var mcpAuthenticators = restAuthenticators
+        if let oauth {
+            mcpAuthenticators.append(OAuthTokenAuthenticator(oauth: oauth))
+            mcpChallenge = { Self.mcpChallenge($0, oauth: oauth) }
+        } else {
+            let oauthBase = configuration.publicBaseURL
+            mcpChallenge = { CredentialCheck.challenge($0, oauthBase: oauthBase) }
+        }
+        let mcpCredentials = CredentialCheck(
+            authenticator: ChainedAuthenticator(mcpAuthenticators), limiter: limiter, metrics: metrics, challenge: mcpChallenge)
         let mcp = MCPStreamableHTTP(
-            server: MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: mcpTools),
-            configuration: .init(wwwAuthenticate: { CredentialCheck.challenge($0, oauthBase: oauthBase) }))
+            server: mcpServer ?? MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: mcpTools),
+            configuration: Self.mcpConfiguration(configuration, challenge: mcpChallenge))
+        self.oauth = oauth
         endpoints = Endpoints(
-            configuration: configuration, service: service, keys: keys, metrics: metrics, credentials: credentials, mcp: mcp,
-            log: log ?? AccessLog(level: configuration.logLevel))
+            configuration: configuration, service: service, keys: keys, metrics: metrics, credentials: credentials,
+            mcpCredentials: mcpCredentials, mcp: mcp, log: log ?? AccessLog(level: configuration.logLevel))
         responder = endpoints.router().buildResponder()
+    }
+
+    /// The `WWW-Authenticate` of `/mcp` refusals with OAuth on: always `resource_metadata` (the
+    /// `/mcp` path-suffixed document) and a `scope` (checklist §3a). A missing write scope asks
+    /// for both memory scopes, so a client that re-authorizes keeps reading too.
+    static func mcpChallenge(_ challenge: MCPAuthChallenge, oauth: OAuthServer) -> String {
+        switch challenge {
+        case .missingCredentials:
+            return oauth.wwwAuthenticate()
+        case .invalidToken:
+            return oauth.wwwAuthenticate(error: .invalidToken)
+        case .insufficientScope(let scope):
+            let wanted = scope == Scope.admin.rawValue ? scope : "\(Scope.read.rawValue) \(Scope.write.rawValue)"
+            return oauth.wwwAuthenticate(error: .insufficientScope, scope: wanted)
+        }
+    }
+
+    /// Origin and Host rules of `/mcp`: browsers from the Inspector, the public origin and the
+    /// configured origins; on a loopback bind, only loopback names, the public host and the
+    /// configured hosts (DNS-rebinding protection, checklist §1.10).
+    static func mcpConfiguration(
+        _ configuration: ServerConfiguration, challenge: @escaping @Sendable (MCPAuthChallenge) -> String
+    ) -> MCPStreamableHTTP.Configuration {
+        var origins = MCPStreamableHTTP.Configuration.inspectorOrigins.union(configuration.mcpAllowedOrigins)
+        var hosts: Set<String>?
+        if ["127.0.0.1", "localhost", "::1", "[::1]"].contains(configuration.host.lowercased()) {
+            hosts = Set(["127.0.0.1", "localhost", "[::1]"] + configuration.mcpAllowedHosts)
+        }
+        if let base = configuration.publicBaseURL, let schemeEnd = base.range(of: "://") {
+            let authority = base[schemeEnd.upperBound...].prefix { $0 != "/" }
+            origins.insert(String(base[..<schemeEnd.upperBound]) + authority)
+            hosts?.insert(String(authority))
+        }
+        if configuration.mcpAllowedHosts.contains("*") { hosts = nil }
+        return MCPStreamableHTTP.Configuration(allowedOrigins: origins, allowedHosts: hosts, wwwAuthenticate: challenge)
     }
 
     public static let version = "0.1.0"
@@ -54,29 +108,39 @@ public final class ServerApplication: Sendable {
         var route = "unmatched"
         var principal: Principal?
         var response: HTTPResponse
-        switch responder.match(method: request.method, path: request.path) {
-        case .notFound:
-            response = errorResponse(.notFound("no route for \(request.method) \(request.path.prefix(200))"), requestID: requestID)
-        case .methodNotAllowed(let pattern, let allowed):
-            route = pattern
-            response = errorResponse(
-                APIError(405, "method_not_allowed", "\(pattern) accepts \(allowed.joined(separator: ", "))",
-                         headers: ["Allow": allowed.joined(separator: ", ")]),
-                requestID: requestID)
-        case .found(let matched, let parameters):
-            route = matched.pattern
-            do {
-                if case .scope(let scope) = matched.access {
-                    let who = try await credentials.authenticate(authorization: request.headers["Authorization"], client: client)
-                    principal = who
-                    try credentials.require(scope, of: who)
+        // The authorization server answers its own routes first, seeing the same client address
+        // (for its rate limits) and request id (on its auth.* events) as the rest of the server.
+        var forOAuth = request
+        forOAuth.remoteAddress = client
+        forOAuth.headers.set("X-Request-Id", requestID)
+        if let oauth, let answer = await oauth.handle(forOAuth) {
+            route = Self.oauthRoute(request.path)
+            response = answer
+        } else {
+            switch responder.match(method: request.method, path: request.path) {
+            case .notFound:
+                response = errorResponse(.notFound("no route for \(request.method) \(request.path.prefix(200))"), requestID: requestID)
+            case .methodNotAllowed(let pattern, let allowed):
+                route = pattern
+                response = errorResponse(
+                    APIError(405, "method_not_allowed", "\(pattern) accepts \(allowed.joined(separator: ", "))",
+                             headers: ["Allow": allowed.joined(separator: ", ")]),
+                    requestID: requestID)
+            case .found(let matched, let parameters):
+                route = matched.pattern
+                do {
+                    if case .scope(let scope) = matched.access {
+                        let who = try await credentials.authenticate(authorization: request.headers["Authorization"], client: client)
+                        principal = who
+                        try credentials.require(scope, of: who)
+                    }
+                    let context = RequestContext(
+                        request: request, requestID: requestID, route: matched.pattern, parameters: parameters, principal: principal,
+                        clientAddress: client)
+                    response = try await matched.handler(context)
+                } catch {
+                    response = errorResponse(apiError(for: error, requestID: requestID, route: route), requestID: requestID)
                 }
-                let context = RequestContext(
-                    request: request, requestID: requestID, route: matched.pattern, parameters: parameters, principal: principal,
-                    clientAddress: client)
-                response = try await matched.handler(context)
-            } catch {
-                response = errorResponse(apiError(for: error, requestID: requestID, route: route), requestID: requestID)
             }
         }
         response.headers.set("X-Request-Id", requestID)
@@ -87,6 +151,12 @@ public final class ServerApplication: Sendable {
             requestID: requestID, method: request.method, route: route, status: response.status, seconds: seconds, client: client,
             clientID: principal?.clientID, bytesIn: request.body.count, bytesOut: response.body.count)
         return response
+    }
+
+    /// The route label of an OAuth answer for metrics and the access log: never the query (codes,
+    /// states) and a bounded set of values.
+    static func oauthRoute(_ path: String) -> String {
+        path.hasPrefix("/.well-known/") || path.hasPrefix("/mcp/.well-known/") ? "/.well-known/*" : path
     }
 
     /// The client's address: the peer, or the first `X-Forwarded-For` hop when a proxy is trusted.

@@ -6,14 +6,23 @@ public struct CredentialCheck: Sendable {
     public let authenticator: any Authenticator
     public let limiter: AuthFailureLimiter
     let metrics: Metrics
-    /// The public base URL when OAuth is on: 401 answers then point at the resource metadata.
-    public let oauthBase: String?
+    /// The `WWW-Authenticate` value of each refusal: REST and `/mcp` word it differently once OAuth is on.
+    let challenger: @Sendable (MCPAuthChallenge) -> String
 
+    /// - Parameter oauthBase: the public base URL when OAuth is on: 401 answers then point at the resource metadata.
     public init(authenticator: any Authenticator, limiter: AuthFailureLimiter, metrics: Metrics, oauthBase: String?) {
+        self.init(authenticator: authenticator, limiter: limiter, metrics: metrics) { Self.challenge($0, oauthBase: oauthBase) }
+    }
+
+    /// - Parameter challenge: the `WWW-Authenticate` value for each refusal.
+    public init(
+        authenticator: any Authenticator, limiter: AuthFailureLimiter, metrics: Metrics,
+        challenge: @escaping @Sendable (MCPAuthChallenge) -> String
+    ) {
         self.authenticator = authenticator
         self.limiter = limiter
         self.metrics = metrics
-        self.oauthBase = oauthBase
+        self.challenger = challenge
     }
 
     /// The principal of a bearer credential.
@@ -55,7 +64,7 @@ public struct CredentialCheck: Sendable {
     }
 
     /// The `WWW-Authenticate` value: plain when OAuth is off, with `resource_metadata` when on (DESIGN.md §6).
-    public func challenge(_ challenge: MCPAuthChallenge) -> String { Self.challenge(challenge, oauthBase: oauthBase) }
+    public func challenge(_ challenge: MCPAuthChallenge) -> String { challenger(challenge) }
 
     public static func challenge(_ challenge: MCPAuthChallenge, oauthBase: String?) -> String {
         guard let oauthBase else { return challenge.defaultHeaderValue }
