@@ -68,25 +68,9 @@ extension Ledger {
 
     static func insertVerbatim(_ e: RecordedEvent, in db: Connection) throws {
         do {
-            try db.run(
-                """
-                INSERT INTO events (position, event_id, stream_id, stream_version, type, schema_version, occurred_at,
-                    user_id, agent_id, client_id, actor, transport, request_id, correlation_id, causation_id,
-                    idempotency_key, payload_digest, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                arguments: [
-                    .integer(e.position), .text(e.eventID), .text(e.streamID), .integer(e.streamVersion), .text(e.type),
-                    .int(e.schemaVersion), .text(e.occurredAt.rfc3339), .text(e.userID), .text(e.provenance.agentID),
-                    .text(e.provenance.clientID), .text(e.provenance.actor), .text(e.provenance.transport.rawValue),
-                    .text(e.provenance.requestID), .text(e.provenance.correlationID), .text(e.provenance.causationID),
-                    .text(e.idempotencyKey), .blob(e.payloadDigest), .blob(e.prevHash), .blob(e.hash),
-                ])
+            try LedgerTransaction.insertRow(e, in: db)
         } catch let error as SQLiteError where error.isUniqueConstraint {
             throw LedgerError.corrupt("position \(e.position): event id or stream version already present")
-        }
-        if let payload = e.payload, let salt = e.salt {
-            try db.run("INSERT INTO event_payloads (position, salt, payload) VALUES (?, ?, ?)", .integer(e.position), .blob(salt), .blob(payload))
         }
     }
 }

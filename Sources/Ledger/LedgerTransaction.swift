@@ -84,27 +84,32 @@ public struct LedgerTransaction {
 
     private func insert(_ e: RecordedEvent) throws {
         do {
-            try db.run(
-                """
-                INSERT INTO events (position, event_id, stream_id, stream_version, type, schema_version, occurred_at,
-                    user_id, agent_id, client_id, actor, transport, request_id, correlation_id, causation_id,
-                    idempotency_key, payload_digest, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                arguments: [
-                    .integer(e.position), .text(e.eventID), .text(e.streamID), .integer(e.streamVersion), .text(e.type),
-                    .int(e.schemaVersion), .text(e.occurredAt.rfc3339), .text(e.userID), .text(e.provenance.agentID),
-                    .text(e.provenance.clientID), .text(e.provenance.actor), .text(e.provenance.transport.rawValue),
-                    .text(e.provenance.requestID), .text(e.provenance.correlationID), .text(e.provenance.causationID),
-                    .text(e.idempotencyKey), .blob(e.payloadDigest), .blob(e.prevHash), .blob(e.hash),
-                ])
+            try Self.insertRow(e, in: db)
         } catch let error as SQLiteError where error.isUniqueConstraint {
             // The backstop of optimistic concurrency: (stream_id, stream_version) is unique.
             throw LedgerError.wrongExpectedVersion(stream: e.streamID, expected: .exact(e.streamVersion - 1), actual: nil)
         }
+    }
+
+    /// Inserts an event's envelope and, unless it was redacted, its payload row.
+    static func insertRow(_ e: RecordedEvent, in db: Connection) throws {
         try db.run(
-            "INSERT INTO event_payloads (position, salt, payload) VALUES (?, ?, ?)",
-            .integer(e.position), .blob(e.salt ?? []), .blob(e.payload ?? []))
+            """
+            INSERT INTO events (position, event_id, stream_id, stream_version, type, schema_version, occurred_at,
+                user_id, agent_id, client_id, actor, transport, request_id, correlation_id, causation_id,
+                idempotency_key, payload_digest, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            arguments: [
+                .integer(e.position), .text(e.eventID), .text(e.streamID), .integer(e.streamVersion), .text(e.type),
+                .int(e.schemaVersion), .text(e.occurredAt.rfc3339), .text(e.userID), .text(e.provenance.agentID),
+                .text(e.provenance.clientID), .text(e.provenance.actor), .text(e.provenance.transport.rawValue),
+                .text(e.provenance.requestID), .text(e.provenance.correlationID), .text(e.provenance.causationID),
+                .text(e.idempotencyKey), .blob(e.payloadDigest), .blob(e.prevHash), .blob(e.hash),
+            ])
+        if let payload = e.payload, let salt = e.salt {
+            try db.run("INSERT INTO event_payloads (position, salt, payload) VALUES (?, ?, ?)", .integer(e.position), .blob(salt), .blob(payload))
+        }
     }
 
     /// Erases the stored payload bytes of every event of `streamID` (redaction). Envelopes, digests and

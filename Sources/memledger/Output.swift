@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 func defaultDataDirectory() -> String {
     ProcessInfo.processInfo.environment["MEMLEDGER_DATA_DIR"] ?? "./data"
@@ -14,10 +15,10 @@ func printJSON(_ object: Any) {
 }
 
 /// A progress counter on stderr when it is a terminal; silent otherwise.
-final class ProgressLine {
+final class ProgressLine: Sendable {
     private let label: String
     private let enabled: Bool
-    private var last = Date.distantPast
+    private let last = Mutex(Date.distantPast)
 
     init(label: String, enabled: Bool = true) {
         self.label = label
@@ -25,8 +26,13 @@ final class ProgressLine {
     }
 
     func update(_ count: Int64) {
-        guard enabled, Date().timeIntervalSince(last) > 0.2 else { return }
-        last = Date()
+        guard enabled else { return }
+        let due = last.withLock { last in
+            guard Date().timeIntervalSince(last) > 0.2 else { return false }
+            last = Date()
+            return true
+        }
+        guard due else { return }
         FileHandle.standardError.write(Data("\r\(label) \(count)…".utf8))
     }
 

@@ -18,6 +18,7 @@ let usage = """
       history ID       every change of one memory
       stats            counts and sizes
       replay           build the store as it was at a position or time, into a separate file
+      reindex          rebuild the vectors with the configured embedder (after switching embedders)
     change (beside a running server):
       redact           erase a memory's (or a user's) content from its whole history
       restore ID       bring a deleted memory back
@@ -53,6 +54,7 @@ func runCommand() -> ExitCode {
             return .ok
         case "verify": return try VerifyCommand.main(rest)
         case "replay": return try ReplayCommand.main(rest)
+        case "reindex": return try ReindexCommand.main(rest)
         case "audit": return try AuditCommand.main(rest)
         case "history": return try HistoryCommand.main(rest)
         case "redact": return try RedactCommand.main(rest)
