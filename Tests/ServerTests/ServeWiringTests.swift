@@ -51,10 +51,11 @@ import Testing
 
         func send(
             _ method: String, _ target: String, bearer: String? = nil, body: [UInt8] = [], contentType: String? = nil,
-            host: String = "127.0.0.1:8765"
+            host: String = "127.0.0.1:8765", extra: [(String, String)] = []
         ) async -> HTTPResponse {
             var headers = HTTPHeaders()
             headers.set("Host", host)
+            for (name, value) in extra { headers.set(name, value) }
             if let bearer { headers.set("Authorization", "Bearer \(bearer)") }
             if let contentType { headers.set("Content-Type", contentType) }
             return await app.handle(HTTPRequest(method: method, target: target, headers: headers, body: body))
@@ -62,7 +63,9 @@ import Testing
 
         func mcp(_ bearer: String?, _ method: String, _ params: JSONValue = [:], path: String = "/mcp") async -> HTTPResponse {
             let message: JSONValue = ["jsonrpc": "2.0", "id": 1, "method": .string(method), "params": params]
-            return await send("POST", path, bearer: bearer, body: message.serialized(), contentType: "application/json")
+            return await send(
+                "POST", path, bearer: bearer, body: message.serialized(), contentType: "application/json",
+                extra: [("MCP-Protocol-Version", "2025-11-25")])
         }
 
         /// An access token for a freshly registered client named `name`, through auto-approve.
