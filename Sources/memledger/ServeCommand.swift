@@ -28,8 +28,9 @@ struct ServeCommand {
         authorization server for remote MCP clients; /mcp then accepts its access tokens besides API
         keys. --oauth-auto-approve grants consent without the form: for tests only, refused unless
         both the bind address and the public base URL are loopback.
-        --allowed-hosts / --allowed-origins (MEMLEDGER_ALLOWED_HOSTS, MEMLEDGER_ALLOWED_ORIGINS) add
-        Host values (a proxy's name) and browser origins /mcp accepts on a loopback bind.
+        On a loopback bind /mcp accepts only loopback Host names and the public host; --allowed-hosts
+        (MEMLEDGER_ALLOWED_HOSTS) adds names such as a proxy's, `*` turns the check off.
+        --allowed-origins (MEMLEDGER_ALLOWED_ORIGINS) adds browser origins beyond the MCP Inspector's.
 
         The first start without any API key creates an owner key and prints it once on stderr;
         MEMLEDGER_API_KEY (or MEM0_API_KEY) makes that key the owner key instead.
