@@ -22,10 +22,10 @@ struct OperatorContext {
         return env["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LOGNAME"] ?? "operator"
     }
 
-    /// The user a command acts for when none is named: `MEMLEDGER_DEFAULT_USER`, `MEM0_DEFAULT_USER_ID`, else `default`.
+    /// The user a command acts for when none is named: `MEMLEDGER_DEFAULT_USER_ID` (as `serve` reads it), `MEM0_DEFAULT_USER_ID`, else `default`.
     static var defaultUser: String {
         let env = ProcessInfo.processInfo.environment
-        return env["MEMLEDGER_DEFAULT_USER"] ?? env["MEM0_DEFAULT_USER_ID"] ?? "default"
+        return env["MEMLEDGER_DEFAULT_USER_ID"] ?? env["MEMLEDGER_DEFAULT_USER"] ?? env["MEM0_DEFAULT_USER_ID"] ?? "default"
     }
 
     static func provenance(_ transport: Transport = .cli) -> Provenance {
