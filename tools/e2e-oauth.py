@@ -114,7 +114,8 @@ class RunningServer:
 class Server:
     """One memledger process on a loopback port, its stderr kept in a file."""
 
-    def __init__(self, binary: str, serve_args: str, auto_approve_flag: str | None, workdir: str, name: str):
+    def __init__(self, binary: str, serve_args: str, auto_approve_flag: str | None, workdir: str, name: str,
+                 extra_env: dict[str, str] | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.data = os.path.join(workdir, f"data-{name}")
@@ -127,6 +128,7 @@ class Server:
         env.update({"PUBLIC_BASE_URL": self.base, "MEMLEDGER_API_KEY": OWNER_KEY})
         for name in ("MEMLEDGER_PUBLIC_URL", "MEMLEDGER_PUBLIC_BASE_URL", "OAUTH_ALLOWED_REDIRECT_URIS"):
             env.pop(name, None)
+        env.update(extra_env or {})
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(args, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
@@ -254,6 +256,8 @@ async def mcp_sdk_flow(server: Server, use_consent_form: bool, recorder: Secrets
         check("add_memory" in names and "search_memories" in names, f"{label}: tools/list after discovery, DCR, authorize, token")
         added = await client.call_tool("add_memory", {"content": f"e2e oauth {label} {secrets.token_hex(4)}"})
         check(not added.is_error, f"{label}: tools/call add_memory")
+        agent = (added.structured_content or {}).get("agent_id")
+        check(agent == f"e2e {label}", f"{label}: agent_id defaults to the OAuth client name (got {agent!r})")
         first = storage.tokens
         check(first is not None and first.refresh_token is not None, f"{label}: refresh token issued")
         recorder.add(first.access_token)
@@ -352,11 +356,50 @@ async def raw_checks(server: Server, recorder: Secrets) -> None:
         r = await http.post("/mcp", json=call, headers=auth)
         check(r.status_code == 403 and 'error="insufficient_scope"' in r.headers.get("www-authenticate", ""),
               "read-only token calling add_memory: 403 insufficient_scope")
+        call = {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "list_memories", "arguments": {}}}
+        r = await http.post("/mcp", json=call, headers=auth)
+        check(r.status_code == 200 and r.json().get("result", {}).get("isError") is False, "read-only token calling list_memories: 200")
+        r = await http.get("/api/v1/memories", headers={"Authorization": auth["Authorization"]})
+        check(r.status_code == 401, f"an OAuth token on REST: 401 (tokens are for /mcp only; got {r.status_code})")
         replay = await http.post("/token", data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect,
                                                   "code_verifier": verifier, "client_id": reg["client_id"]})
         check(replay.status_code == 400 and replay.json().get("error") == "invalid_grant", "replayed code: invalid_grant")
         r = await http.post("/mcp", json=init, headers=auth)
         check(r.status_code == 401, "tokens of a replayed code are revoked")
+
+
+async def expiry_checks(server: Server, recorder: Secrets, ttl: float) -> None:
+    """On a server whose tokens live `ttl` seconds: a token works, then gets 401 invalid_token."""
+    base = server.base
+    async with httpx2.AsyncClient(base_url=base, event_hooks={"request": [recorder.hook()]}) as http:
+        import base64
+        import hashlib
+
+        redirect = "http://127.0.0.1:40124/cb"
+        reg = (await http.post("/register", json={"redirect_uris": [redirect], "client_name": "e2e expiry"})).json()
+        verifier = secrets.token_urlsafe(48)
+        recorder.add(verifier)
+        challenge_value = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+        query = urlencode({"response_type": "code", "client_id": reg["client_id"], "redirect_uri": redirect,
+                           "code_challenge": challenge_value, "code_challenge_method": "S256",
+                           "scope": "memory.read memory.write", "resource": base + "/mcp"})
+        code = code_from(await auto_approved(f"{base}/authorize?{query}"), recorder).code
+        token = (await http.post("/token", data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect,
+                                                  "code_verifier": verifier, "client_id": reg["client_id"],
+                                                  "resource": base + "/mcp"})).json()
+        recorder.add(token.get("access_token"))
+        recorder.add(token.get("refresh_token"))
+        headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json",
+                   "Authorization": f"Bearer {token['access_token']}"}
+        ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+        r = await http.post("/mcp", json=ping, headers=headers)
+        check(r.status_code == 200, f"short-lived token works before it expires (got {r.status_code})")
+        await asyncio.sleep(ttl + 1.2)
+        r = await http.post("/mcp", json=ping, headers=headers)
+        challenge = r.headers.get("www-authenticate", "")
+        check(r.status_code == 401 and 'error="invalid_token"' in challenge
+              and f'resource_metadata="{base}/.well-known/oauth-protected-resource/mcp"' in challenge,
+              f"expired access token: 401 invalid_token with resource_metadata (got {r.status_code} {challenge!r})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -390,11 +433,22 @@ async def main() -> int:
         if not os.path.exists(args.binary):
             raise SystemExit(f"no binary at {args.binary}; run swift build first")
         consent = Server(args.binary, args.serve_args, None, workdir, "consent")
-        auto = Server(args.binary, args.serve_args, args.auto_approve_flag, workdir, "auto")
+        try:
+            auto = Server(args.binary, args.serve_args, args.auto_approve_flag, workdir, "auto")
+        except BaseException:
+            consent.stop()
+            raise
+    servers = [consent, auto]
     recorder = Secrets()
     try:
         consent.wait_ready()
         auto.wait_ready()
+        short = None
+        if isinstance(auto, Server):
+            short = Server(args.binary, args.serve_args, args.auto_approve_flag, workdir, "short-ttl",
+                           {"MEMLEDGER_OAUTH_ACCESS_TOKEN_TTL": "1"})
+            servers.append(short)
+            short.wait_ready()
         steps = [
             ("mcp SDK through the consent form", mcp_sdk_flow(consent, True, recorder)),
             ("mcp SDK through auto-approve", mcp_sdk_flow(auto, False, recorder)),
@@ -402,6 +456,8 @@ async def main() -> int:
             ("fastmcp through the consent form", fastmcp_flow(consent, True, recorder)),
             ("raw HTTP checks", raw_checks(consent, recorder)),
         ]
+        if short is not None:
+            steps.append(("expired access token", expiry_checks(short, recorder, 1)))
         for name, step in steps:
             try:
                 await step
@@ -409,12 +465,12 @@ async def main() -> int:
                 while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
                     error = error.exceptions[0]
                 check(False, f"{name}: {type(error).__name__}: {error}")
-        for server in (consent, auto):
+        for server in servers:
             if server.log_path:
                 scan_log(server, recorder)
     finally:
-        consent.stop()
-        auto.stop()
+        for server in servers:
+            server.stop()
         if args.keep:
             print(f"kept {workdir}")
         else:

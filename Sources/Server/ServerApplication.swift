@@ -4,8 +4,8 @@ import HTTP
 import JSON
 import Ledger
 import MCP
-import OAuth
 import Memory
+import OAuth
 import SQLite
 
 /// The memledger HTTP application: routes, authentication, errors, metrics and the access log
@@ -13,8 +13,6 @@ import SQLite
 public final class ServerApplication: Sendable {
     public let endpoints: Endpoints
     public let responder: Responder
-    /// The OAuth routes when OAuth is on; asked before the route table.
-    let oauth: OAuthMount?
 
     public var configuration: ServerConfiguration { endpoints.configuration }
     public var service: MemoryService { endpoints.service }
@@ -23,44 +21,81 @@ public final class ServerApplication: Sendable {
     var credentials: CredentialCheck { endpoints.credentials }
     public var log: AccessLog { endpoints.log }
 
+    /// The OAuth authorization server, when a public base URL turned OAuth on.
+    public let oauth: OAuthServer?
+
     /// - Parameters:
     ///   - authenticators: tried after API keys, on every route.
-    ///   - mcpAuthenticators: tried after API keys on `/mcp` only (OAuth access tokens, which are
-    ///     bound to the `/mcp` resource and never accepted by REST).
-    ///   - mcpChallenge: the `WWW-Authenticate` values on `/mcp` (the OAuth server's when it is on).
-    ///   - oauth: the OAuth server: its routes, its tokens on `/mcp` and its challenges there.
-    ///   - mcpTools: the tools served at `/mcp`; the memory tools (`MemoryTools.all`) when nil.
+    ///   - mcpTools: the tools served at `/mcp` when `mcpServer` is nil.
+    ///   - mcpServer: the MCP server behind `/mcp` (tools and instructions); built from `mcpTools` when nil.
+    ///   - oauth: the authorization server; its routes are answered first, and its access tokens
+    ///     are accepted on `/mcp` (only there).
     ///   - log: the access log; stderr at the configured level by default.
-    ///   - extraRoutes: adds routes after the built-in ones (the OAuth endpoints); a handler with
-    ///     `.custom` access authenticates by itself, e.g. with `credentials`.
     public init(
         configuration: ServerConfiguration, service: MemoryService, authenticators: [any Authenticator] = [],
-        mcpAuthenticators: [any Authenticator] = [], mcpChallenge: (@Sendable (MCPAuthChallenge) -> String)? = nil,
-        oauth: OAuthMount? = nil, mcpTools: [MCPTool]? = nil, log: AccessLog? = nil, extraRoutes: (inout Router, CredentialCheck) -> Void = { _, _ in }
+        mcpTools: [MCPTool] = [], mcpServer: MCPServer? = nil, oauth: OAuthServer? = nil, log: AccessLog? = nil
     ) {
         let keys = APIKeyStore(ledger: service.ledger)
         let metrics = Metrics()
+        let limiter = AuthFailureLimiter(limit: configuration.authFailuresPerMinute)
+        let restAuthenticators: [any Authenticator] = [APIKeyAuthenticator(store: keys)] + authenticators
         let credentials = CredentialCheck(
-            authenticator: ChainedAuthenticator([APIKeyAuthenticator(store: keys)] + authenticators),
-            limiter: AuthFailureLimiter(limit: configuration.authFailuresPerMinute), metrics: metrics,
+            authenticator: ChainedAuthenticator(restAuthenticators), limiter: limiter, metrics: metrics,
             oauthBase: configuration.publicBaseURL)
-        let limiter = credentials.limiter
+        let mcpChallenge: @Sendable (MCPAuthChallenge) -> String
+        var mcpAuthenticators = restAuthenticators
+        if let oauth {
+            mcpAuthenticators.append(OAuthTokenAuthenticator(oauth: oauth))
+            mcpChallenge = { Self.mcpChallenge($0, oauth: oauth) }
+        } else {
+            let oauthBase = configuration.publicBaseURL
+            mcpChallenge = { CredentialCheck.challenge($0, oauthBase: oauthBase) }
+        }
         let mcpCredentials = CredentialCheck(
-            authenticator: ChainedAuthenticator(
-                [APIKeyAuthenticator(store: keys)] + authenticators + mcpAuthenticators + (oauth.map { [$0.authenticator] } ?? [])),
-            limiter: limiter, metrics: metrics, oauthBase: configuration.publicBaseURL, challenger: mcpChallenge ?? oauth?.challenge)
+            authenticator: ChainedAuthenticator(mcpAuthenticators), limiter: limiter, metrics: metrics, challenge: mcpChallenge)
         let mcp = MCPStreamableHTTP(
-            server: mcpTools.map { MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: $0) }
-                ?? MemoryTools.server(service: service, version: ServerApplication.version),
-            configuration: .init(wwwAuthenticate: { mcpCredentials.challenge($0) }))
+            server: mcpServer ?? MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: mcpTools),
+            configuration: Self.mcpConfiguration(configuration, challenge: mcpChallenge))
+        self.oauth = oauth
         endpoints = Endpoints(
             configuration: configuration, service: service, keys: keys, metrics: metrics, credentials: credentials,
-            mcpCredentials: mcpCredentials, mcp: mcp,
-            log: log ?? AccessLog(level: configuration.logLevel))
-        self.oauth = oauth
-        var router = endpoints.router()
-        extraRoutes(&router, credentials)
-        responder = router.buildResponder()
+            mcpCredentials: mcpCredentials, mcp: mcp, log: log ?? AccessLog(level: configuration.logLevel))
+        responder = endpoints.router().buildResponder()
+    }
+
+    /// The `WWW-Authenticate` of `/mcp` refusals with OAuth on: always `resource_metadata` (the
+    /// `/mcp` path-suffixed document) and a `scope` (checklist §3a). A missing write scope asks
+    /// for both memory scopes, so a client that re-authorizes keeps reading too.
+    static func mcpChallenge(_ challenge: MCPAuthChallenge, oauth: OAuthServer) -> String {
+        switch challenge {
+        case .missingCredentials:
+            return oauth.wwwAuthenticate()
+        case .invalidToken:
+            return oauth.wwwAuthenticate(error: .invalidToken)
+        case .insufficientScope(let scope):
+            let wanted = scope == Scope.admin.rawValue ? scope : "\(Scope.read.rawValue) \(Scope.write.rawValue)"
+            return oauth.wwwAuthenticate(error: .insufficientScope, scope: wanted)
+        }
+    }
+
+    /// Origin and Host rules of `/mcp`: browsers from the Inspector, the public origin and the
+    /// configured origins; on a loopback bind, only loopback names, the public host and the
+    /// configured hosts (DNS-rebinding protection, checklist §1.10).
+    static func mcpConfiguration(
+        _ configuration: ServerConfiguration, challenge: @escaping @Sendable (MCPAuthChallenge) -> String
+    ) -> MCPStreamableHTTP.Configuration {
+        var origins = MCPStreamableHTTP.Configuration.inspectorOrigins.union(configuration.mcpAllowedOrigins)
+        var hosts: Set<String>?
+        if ["127.0.0.1", "localhost", "::1", "[::1]"].contains(configuration.host.lowercased()) {
+            hosts = Set(["127.0.0.1", "localhost", "[::1]"] + configuration.mcpAllowedHosts)
+        }
+        if let base = configuration.publicBaseURL, let schemeEnd = base.range(of: "://") {
+            let authority = base[schemeEnd.upperBound...].prefix { $0 != "/" }
+            origins.insert(String(base[..<schemeEnd.upperBound]) + authority)
+            hosts?.insert(String(authority))
+        }
+        if configuration.mcpAllowedHosts.contains("*") { hosts = nil }
+        return MCPStreamableHTTP.Configuration(allowedOrigins: origins, allowedHosts: hosts, wwwAuthenticate: challenge)
     }
 
     public static let version = "0.1.0"
@@ -70,7 +105,44 @@ public final class ServerApplication: Sendable {
         let started = AuthFailureLimiter.monotonicSeconds()
         let requestID = Self.requestID(request.headers["X-Request-Id"])
         let client = clientAddress(request)
-        var (response, route, principal) = await dispatch(request, requestID: requestID, client: client)
+        var route = "unmatched"
+        var principal: Principal?
+        var response: HTTPResponse
+        // The authorization server answers its own routes first, seeing the same client address
+        // (for its rate limits) and request id (on its auth.* events) as the rest of the server.
+        var forOAuth = request
+        forOAuth.remoteAddress = client
+        forOAuth.headers.set("X-Request-Id", requestID)
+        if let oauth, let answer = await oauth.handle(forOAuth) {
+            route = Self.oauthRoute(request.path)
+            response = answer
+        } else {
+            switch responder.match(method: request.method, path: request.path) {
+            case .notFound:
+                response = errorResponse(.notFound("no route for \(request.method) \(request.path.prefix(200))"), requestID: requestID)
+            case .methodNotAllowed(let pattern, let allowed):
+                route = pattern
+                response = errorResponse(
+                    APIError(405, "method_not_allowed", "\(pattern) accepts \(allowed.joined(separator: ", "))",
+                             headers: ["Allow": allowed.joined(separator: ", ")]),
+                    requestID: requestID)
+            case .found(let matched, let parameters):
+                route = matched.pattern
+                do {
+                    if case .scope(let scope) = matched.access {
+                        let who = try await credentials.authenticate(authorization: request.headers["Authorization"], client: client)
+                        principal = who
+                        try credentials.require(scope, of: who)
+                    }
+                    let context = RequestContext(
+                        request: request, requestID: requestID, route: matched.pattern, parameters: parameters, principal: principal,
+                        clientAddress: client)
+                    response = try await matched.handler(context)
+                } catch {
+                    response = errorResponse(apiError(for: error, requestID: requestID, route: route), requestID: requestID)
+                }
+            }
+        }
         response.headers.set("X-Request-Id", requestID)
         if request.method == "HEAD" { response.body = [] }
         let seconds = AuthFailureLimiter.monotonicSeconds() - started
@@ -81,32 +153,10 @@ public final class ServerApplication: Sendable {
         return response
     }
 
-    /// The answer, the route pattern it came from (for metrics and logs) and the caller, if any.
-    private func dispatch(_ request: HTTPRequest, requestID: String, client: String) async -> (HTTPResponse, String, Principal?) {
-        if let oauth, let answer = await oauth.handle(request) { return (answer, "oauth", nil) }
-        switch responder.match(method: request.method, path: request.path) {
-        case .notFound:
-            return (errorResponse(.notFound("no route for \(request.method) \(request.path.prefix(200))"), requestID: requestID), "unmatched", nil)
-        case .methodNotAllowed(let pattern, let allowed):
-            let error = APIError(405, "method_not_allowed", "\(pattern) accepts \(allowed.joined(separator: ", "))",
-                                 headers: ["Allow": allowed.joined(separator: ", ")])
-            return (errorResponse(error, requestID: requestID), pattern, nil)
-        case .found(let matched, let parameters):
-            var principal: Principal?
-            do {
-                if case .scope(let scope) = matched.access {
-                    let who = try await credentials.authenticate(authorization: request.headers["Authorization"], client: client)
-                    principal = who
-                    try credentials.require(scope, of: who)
-                }
-                let context = RequestContext(
-                    request: request, requestID: requestID, route: matched.pattern, parameters: parameters, principal: principal,
-                    clientAddress: client)
-                return (try await matched.handler(context), matched.pattern, principal)
-            } catch {
-                return (errorResponse(apiError(for: error, requestID: requestID, route: matched.pattern), requestID: requestID), matched.pattern, principal)
-            }
-        }
+    /// The route label of an OAuth answer for metrics and the access log: never the query (codes,
+    /// states) and a bounded set of values.
+    static func oauthRoute(_ path: String) -> String {
+        path.hasPrefix("/.well-known/") || path.hasPrefix("/mcp/.well-known/") ? "/.well-known/*" : path
     }
 
     /// The client's address: the peer, or the first `X-Forwarded-For` hop when a proxy is trusted.

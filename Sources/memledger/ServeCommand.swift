@@ -2,7 +2,9 @@ import Dispatch
 import Foundation
 import HTTP
 import Ledger
+import MCP
 import Memory
+import OAuth
 import Server
 
 /// `memledger serve`: the HTTP server (REST, MCP) on one data directory.
@@ -11,16 +13,25 @@ struct ServeCommand {
         usage: memledger serve [--host H] [--port P] [--data DIR] [--embedder builtin|openai|minilm]
                                [--embed-base-url URL] [--embed-model NAME] [--model-dir DIR]
                                [--body-limit BYTES] [--content-limit BYTES] [--default-user ID]
-                               [--public-base-url URL] [--oauth-allowed-redirect-uris LIST] [--trust-forwarded-for]
-                               [--log-level LEVEL] [--oauth-auto-approve]
+                               [--public-base-url URL] [--oauth-allowed-redirect-uris LIST]
+                               [--oauth-access-token-ttl SECONDS] [--oauth-auto-approve]
+                               [--allowed-hosts LIST] [--allowed-origins LIST]
+                               [--trust-forwarded-for] [--log-level LEVEL]
 
         Serves the REST API under /api/v1, MCP at /mcp, /healthz, /readyz, /metrics, /openapi.json.
         Defaults: 127.0.0.1:8765, data in ./data, the built-in embedder. Every flag has a MEMLEDGER_*
         variable (MEMLEDGER_PORT, MEMLEDGER_DATA_DIR, …); MEM0_API_KEY, MEM0_DEFAULT_USER_ID,
         PUBLIC_BASE_URL, OAUTH_ALLOWED_REDIRECT_URIS, TRUST_FORWARDED_FOR and LOG_LEVEL are read too.
 
-        With a public base URL OAuth is on: remote MCP clients register, get the owner's consent
-        (a page that takes an admin API key) and use access tokens on /mcp only.
+        A public base URL (--public-base-url, MEMLEDGER_PUBLIC_URL or PUBLIC_BASE_URL; the address
+        clients reach, e.g. https://memory.example.com behind a TLS proxy) turns on the OAuth
+        authorization server for remote MCP clients; /mcp then accepts its access tokens besides API
+        keys. --oauth-auto-approve grants consent without the form: for tests only, refused unless
+        both the bind address and the public base URL are loopback.
+        On a loopback bind /mcp accepts only loopback Host names and the public host; --allowed-hosts
+        (MEMLEDGER_ALLOWED_HOSTS) adds names such as a proxy's, `*` turns the check off.
+        --allowed-origins (MEMLEDGER_ALLOWED_ORIGINS) adds browser origins beyond the MCP Inspector's.
+
         The first start without any API key creates an owner key and prints it once on stderr;
         MEMLEDGER_API_KEY (or MEM0_API_KEY) makes that key the owner key instead.
         SIGTERM/SIGINT stop gracefully: in-flight requests are answered, the WAL is checkpointed.
@@ -28,17 +39,36 @@ struct ServeCommand {
 
     let configuration: ServerConfiguration
     let notices: [String]
-    /// Test-only OAuth consent without a page; refused unless bind address and base URL are loopback.
-    let autoApprove: Bool
 
     init(_ args: Arguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
-        try args.allowOnly(ServerConfiguration.valuedFlags.union(["trust-forwarded-for", "oauth-auto-approve"]))
-        autoApprove = args.has("oauth-auto-approve")
+        try args.allowOnly(ServerConfiguration.valuedFlags.union(ServerConfiguration.switchFlags))
         do {
             (configuration, notices) = try ServerConfiguration.resolve(
                 options: args.options, switches: args.switches, environment: environment)
         } catch {
             throw UsageError(error.description)
+        }
+        if configuration.oauthAutoApprove && configuration.publicBaseURL == nil {
+            throw UsageError("--oauth-auto-approve needs a public base URL (OAuth is off without one)")
+        }
+    }
+
+    /// The authorization server when a public base URL is configured, else nil (OAuth off).
+    /// The consent page accepts only API keys with `admin`, checked by the key store's
+    /// constant-time digest comparison.
+    func makeOAuthServer(service: MemoryService) throws(OAuthConfigurationError) -> OAuthServer? {
+        guard let base = configuration.publicBaseURL else { return nil }
+        var oc = try OAuthConfiguration(publicBaseURL: base, bindHost: configuration.host)
+        oc.allowedRedirectURIs = configuration.oauthAllowedRedirectURIs
+        if let ttl = configuration.oauthAccessTokenTTL { oc.accessTokenTTL = ttl }
+        if configuration.oauthAutoApprove {
+            oc.autoApprove = OwnerIdentity(userID: configuration.defaultUserID, name: "auto-approve")
+        }
+        let keys = APIKeyStore(ledger: service.ledger)
+        return try OAuthServer(configuration: oc, ledger: service.ledger) { key in
+            guard let found = try? keys.lookup(secret: key) else { return .invalid }
+            let principal = found.principal
+            return principal.has(.admin) ? .owner(userID: principal.userID, keyName: principal.clientID) : .notAdmin
         }
     }
 
@@ -54,20 +84,17 @@ struct ServeCommand {
             printError(error.detail)
             return .dataError
         }
-        let oauth: OAuthMount?
+        let oauth: OAuthServer?
         do {
-            oauth = try OAuthMount.make(configuration, service: service, autoApprove: autoApprove)
+            oauth = try makeOAuthServer(service: service)
         } catch {
-            printError("\(error)")
+            printError(error.description)
             service.close()
             return .usage
         }
-        if autoApprove && oauth == nil {
-            printError("--oauth-auto-approve needs OAuth on: set --public-base-url (or PUBLIC_BASE_URL)")
-            service.close()
-            return .usage
-        }
-        let app = ServerApplication(configuration: configuration, service: service, oauth: oauth)
+        let app = ServerApplication(
+            configuration: configuration, service: service,
+            mcpServer: MemoryTools.server(service: service, version: memledgerVersion), oauth: oauth)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 host: configuration.host, port: configuration.port, maxBodyBytes: configuration.bodyLimitBytes,

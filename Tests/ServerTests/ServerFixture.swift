@@ -76,6 +76,8 @@ final class ServerFixture: Sendable {
         } else if let raw {
             bytes = raw
         }
+        // Every HTTP/1.1 client names the host; /mcp refuses foreign ones on a loopback bind.
+        headers.set("Host", "127.0.0.1:8765")
         for (name, value) in extra { headers.set(name, value) }
         let request = HTTPRequest(method: method, target: target, headers: headers, body: bytes, remoteAddress: remoteAddress)
         return Answer(response: await app.handle(request))

@@ -6,20 +6,23 @@ public struct CredentialCheck: Sendable {
     public let authenticator: any Authenticator
     public let limiter: AuthFailureLimiter
     let metrics: Metrics
-    /// The public base URL when OAuth is on: 401 answers then point at the resource metadata.
-    public let oauthBase: String?
-    /// Replaces the built-in `WWW-Authenticate` values (the OAuth server's, on `/mcp`).
-    public let challenger: (@Sendable (MCPAuthChallenge) -> String)?
+    /// The `WWW-Authenticate` value of each refusal: REST and `/mcp` word it differently once OAuth is on.
+    let challenger: @Sendable (MCPAuthChallenge) -> String
 
+    /// - Parameter oauthBase: the public base URL when OAuth is on: 401 answers then point at the resource metadata.
+    public init(authenticator: any Authenticator, limiter: AuthFailureLimiter, metrics: Metrics, oauthBase: String?) {
+        self.init(authenticator: authenticator, limiter: limiter, metrics: metrics) { Self.challenge($0, oauthBase: oauthBase) }
+    }
+
+    /// - Parameter challenge: the `WWW-Authenticate` value for each refusal.
     public init(
-        authenticator: any Authenticator, limiter: AuthFailureLimiter, metrics: Metrics, oauthBase: String?,
-        challenger: (@Sendable (MCPAuthChallenge) -> String)? = nil
+        authenticator: any Authenticator, limiter: AuthFailureLimiter, metrics: Metrics,
+        challenge: @escaping @Sendable (MCPAuthChallenge) -> String
     ) {
         self.authenticator = authenticator
         self.limiter = limiter
         self.metrics = metrics
-        self.oauthBase = oauthBase
-        self.challenger = challenger
+        self.challenger = challenge
     }
 
     /// The principal of a bearer credential.
@@ -61,13 +64,11 @@ public struct CredentialCheck: Sendable {
     }
 
     /// The `WWW-Authenticate` value: plain when OAuth is off, with `resource_metadata` when on (DESIGN.md §6).
-    public func challenge(_ challenge: MCPAuthChallenge) -> String {
-        challenger?(challenge) ?? Self.challenge(challenge, oauthBase: oauthBase)
-    }
+    public func challenge(_ challenge: MCPAuthChallenge) -> String { challenger(challenge) }
 
     public static func challenge(_ challenge: MCPAuthChallenge, oauthBase: String?) -> String {
         guard let oauthBase else { return challenge.defaultHeaderValue }
-        let metadata = "resource_metadata=\"\(oauthBase)/.well-known/oauth-protected-resource/mcp\""
+        let metadata = "resource_metadata=\"\(oauthBase)/.well-known/oauth-protected-resource\""
         switch challenge {
         case .missingCredentials: return "Bearer realm=\"memledger\", \(metadata)"
         case .invalidToken: return "Bearer realm=\"memledger\", error=\"invalid_token\", \(metadata)"

@@ -9,7 +9,11 @@ extension ServerConfiguration {
     public static let valuedFlags: Set<String> = [
         "host", "port", "data", "body-limit", "content-limit", "embedder", "embed-base-url", "embed-model", "embed-api-key",
         "model-dir", "default-user", "public-base-url", "oauth-allowed-redirect-uris", "log-level", "auth-failures-per-minute", "max-in-flight",
+        "oauth-access-token-ttl", "allowed-hosts", "allowed-origins",
     ]
+
+    /// The flags `serve` accepts without a value.
+    public static let switchFlags: Set<String> = ["trust-forwarded-for", "oauth-auto-approve"]
 
     /// Reads flags first, then `MEMLEDGER_*` variables, then the mem0 aliases, then defaults.
     ///
@@ -52,7 +56,7 @@ extension ServerConfiguration {
         if let (v, _) = value("default-user", "MEMLEDGER_DEFAULT_USER_ID", "MEM0_DEFAULT_USER_ID") { c.defaultUserID = v }
         c.ownerKey = environment["MEMLEDGER_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["MEM0_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        if let (v, source) = value("public-base-url", "MEMLEDGER_PUBLIC_BASE_URL", "PUBLIC_BASE_URL") {
+        if let (v, source) = value("public-base-url", "MEMLEDGER_PUBLIC_URL", "MEMLEDGER_PUBLIC_BASE_URL", "PUBLIC_BASE_URL") {
             var url = v
             while url.hasSuffix("/") { url.removeLast() }
             guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
@@ -63,6 +67,19 @@ extension ServerConfiguration {
         if let (v, _) = value("oauth-allowed-redirect-uris", "MEMLEDGER_OAUTH_ALLOWED_REDIRECT_URIS", "OAUTH_ALLOWED_REDIRECT_URIS") {
             c.oauthAllowedRedirectURIs = v.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
         }
+        if let (v, source) = value("oauth-access-token-ttl", "MEMLEDGER_OAUTH_ACCESS_TOKEN_TTL") {
+            guard let seconds = Int64(v.trimmingSpaces()), (1...(365 * 86_400)).contains(seconds) else {
+                throw Problem("\(source) must be a number of seconds in 1...31536000, not '\(v.prefix(40))'")
+            }
+            c.oauthAccessTokenTTL = seconds
+        }
+        if let (v, _) = value("allowed-hosts", "MEMLEDGER_ALLOWED_HOSTS") {
+            c.mcpAllowedHosts = v.split(separator: ",").map { String($0).trimmingSpaces().lowercased() }.filter { !$0.isEmpty }
+        }
+        if let (v, _) = value("allowed-origins", "MEMLEDGER_ALLOWED_ORIGINS") {
+            c.mcpAllowedOrigins = v.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+        }
+        c.oauthAutoApprove = switches.contains("oauth-auto-approve")
         if switches.contains("trust-forwarded-for") {
             c.trustForwardedFor = true
         } else if let (v, source) = value("trust-forwarded-for", "MEMLEDGER_TRUST_FORWARDED_FOR", "TRUST_FORWARDED_FOR") {

@@ -20,6 +20,15 @@ public struct ServerConfiguration: Sendable {
     public var publicBaseURL: String?
     /// Redirect URIs allowed beyond the built-in list (exact, or prefixes ending in `*`).
     public var oauthAllowedRedirectURIs: [String] = []
+    /// Access-token lifetime in seconds; nil keeps the OAuth module's default (one hour).
+    public var oauthAccessTokenTTL: Int64?
+    /// Test-only: consent is granted without the form (refused unless bind and base URL are loopback).
+    public var oauthAutoApprove = false
+    /// `Host` values `/mcp` accepts on a loopback bind besides loopback names and the public host
+    /// (a reverse proxy's name when no public URL is set); `*` turns the check off.
+    public var mcpAllowedHosts: [String] = []
+    /// Browser origins `/mcp` accepts besides the MCP Inspector's and the public origin.
+    public var mcpAllowedOrigins: [String] = []
     /// Use the first `X-Forwarded-For` address as the client's (only behind a trusted proxy).
     public var trustForwardedFor = false
     public var logLevel = LogLevel.info

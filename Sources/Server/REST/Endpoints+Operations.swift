@@ -30,7 +30,7 @@ extension Endpoints {
         let mcpRequest = MCPHTTPRequest(
             method: request.method, path: request.path, headers: request.headers.fields.map { ($0.name, $0.value) },
             body: request.body, requestID: context.requestID)
-        let credentials = self.mcpCredentials
+        let credentials = mcpCredentials
         let client = context.clientAddress
         let answer = await mcp.handle(mcpRequest) { authorization in
             do {

@@ -11,8 +11,8 @@ public struct Endpoints: Sendable {
     public let keys: APIKeyStore
     public let metrics: Metrics
     public let credentials: CredentialCheck
-    /// The credentials `/mcp` accepts: API keys and, when OAuth is on, access tokens for `/mcp`.
-    public let mcpCredentials: CredentialCheck
+    /// The credential check of `/mcp`: API keys and, with OAuth on, access tokens.
+    let mcpCredentials: CredentialCheck
     let mcp: MCPStreamableHTTP
     public let log: AccessLog
 

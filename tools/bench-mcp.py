@@ -2,7 +2,9 @@
 """What the MCP layer adds to a search: p50 of `tools/call search_memories` on /mcp beside the p50
 of `POST /api/v1/memories/search` for the same queries, in the same run, at N memories.
 
-usage: tools/e2e-mcp-latency.py path/to/memledger [--memories 10000] [--queries 300] [--max-overhead-ms 0.5]
+usage: tools/bench-mcp.py [path/to/memledger] [--memories 10000] [--queries 300] [--max-overhead-ms 0.5]
+
+The binary defaults to the release build (`swift build -c release --product memledger`).
 
 Starts `memledger serve` on 127.0.0.1 with a temporary data directory, seeds it over REST, then
 alternates MCP and REST requests (keep-alive connections, one client each) so both see the same
@@ -50,12 +52,15 @@ def percentile(values: list[float], p: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("binary")
+    parser.add_argument("binary", nargs="?", default=".build/release/memledger")
     parser.add_argument("--memories", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--limit", type=int, default=15)
     parser.add_argument("--max-overhead-ms", type=float, default=None)
     args = parser.parse_args()
+    if not os.access(args.binary, os.X_OK):
+        print(f"not an executable: {args.binary} (build it with: swift build -c release --product memledger)", file=sys.stderr)
+        return 2
 
     root = tempfile.mkdtemp(prefix="memledger-mcp-latency-")
     port = free_port()
