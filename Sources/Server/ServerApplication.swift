@@ -26,14 +26,14 @@ public final class ServerApplication: Sendable {
 
     /// - Parameters:
     ///   - authenticators: tried after API keys, on every route.
-    ///   - mcpTools: the tools served at `/mcp` when `mcpServer` is nil.
+    ///   - mcpTools: the tools served at `/mcp` when `mcpServer` is nil; the memory tools when both are nil.
     ///   - mcpServer: the MCP server behind `/mcp` (tools and instructions); built from `mcpTools` when nil.
     ///   - oauth: the authorization server; its routes are answered first, and its access tokens
     ///     are accepted on `/mcp` (only there).
     ///   - log: the access log; stderr at the configured level by default.
     public init(
         configuration: ServerConfiguration, service: MemoryService, authenticators: [any Authenticator] = [],
-        mcpTools: [MCPTool] = [], mcpServer: MCPServer? = nil, oauth: OAuthServer? = nil, log: AccessLog? = nil
+        mcpTools: [MCPTool]? = nil, mcpServer: MCPServer? = nil, oauth: OAuthServer? = nil, log: AccessLog? = nil
     ) {
         let keys = APIKeyStore(ledger: service.ledger)
         let metrics = Metrics()
@@ -54,7 +54,9 @@ public final class ServerApplication: Sendable {
         let mcpCredentials = CredentialCheck(
             authenticator: ChainedAuthenticator(mcpAuthenticators), limiter: limiter, metrics: metrics, challenge: mcpChallenge)
         let mcp = MCPStreamableHTTP(
-            server: mcpServer ?? MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: mcpTools),
+            server: mcpServer
+                ?? mcpTools.map { MCPServer(info: MCPServerInfo(version: ServerApplication.version), tools: $0) }
+                ?? MemoryTools.server(service: service, version: ServerApplication.version),
             configuration: Self.mcpConfiguration(configuration, challenge: mcpChallenge))
         self.oauth = oauth
         endpoints = Endpoints(

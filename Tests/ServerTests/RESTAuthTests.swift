@@ -1,3 +1,4 @@
+import Synchronization
 import HTTP
 import JSON
 import Testing
@@ -103,38 +104,5 @@ import Testing
         #expect(!log.contains("cardamom"))
         #expect(!log.contains(f.ownerKey))
         #expect(!log.contains("guessed-key-value"))
-    }
-}
-
-import Synchronization
-
-@Suite struct MCPOnlyAuthenticatorTests {
-    /// Stands in for OAuth access-token validation: accepts one fixed token.
-    struct FixedToken: Authenticator {
-        func authenticate(bearer: String) async -> Principal? {
-            bearer == "mla_test-token" ? Principal(userID: "alice", clientID: "client-1", agentName: "Claude", scopes: [.read], kind: .oauthToken) : nil
-        }
-    }
-
-    @Test func mcpOnlyCredentialsWorkOnMCPAndNeverOnREST() async throws {
-        let f = try await ServerFixture()
-        let app = ServerApplication(
-            configuration: f.app.configuration, service: f.service, mcpAuthenticators: [FixedToken()],
-            mcpChallenge: { _ in "Bearer resource_metadata=\"https://x/.well-known/oauth-protected-resource/mcp\"" }, log: AccessLog(level: .error))
-        let initialize: JSONValue = [
-            "jsonrpc": "2.0", "id": 1, "method": "initialize",
-            "params": ["protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "t", "version": "1"]],
-        ]
-        func mcp(_ authorization: String?) async -> HTTPResponse {
-            var headers: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json, text/event-stream"]
-            if let authorization { headers.add("Authorization", authorization) }
-            return await app.handle(HTTPRequest(method: "POST", target: "/mcp", headers: headers, body: initialize.serialized()))
-        }
-        #expect(await mcp("Bearer mla_test-token").status == 200)
-        let anonymous = await mcp(nil)
-        #expect(anonymous.status == 401)
-        #expect(anonymous.headers["WWW-Authenticate"]?.contains("resource_metadata") == true)
-        let rest = await app.handle(HTTPRequest(method: "GET", target: "/api/v1/memories", headers: ["Authorization": "Bearer mla_test-token"]))
-        #expect(rest.status == 401)
     }
 }

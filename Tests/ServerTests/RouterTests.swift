@@ -52,21 +52,3 @@ import Testing
         }
     }
 }
-
-@Suite struct ExtraRouteTests {
-    @Test func extraRoutesAreMountedBesideTheBuiltInOnes() async throws {
-        let f = try await ServerFixture()
-        let app = ServerApplication(configuration: f.app.configuration, service: f.service, log: AccessLog(level: .error)) { router, credentials in
-            router.add("GET", "/.well-known/oauth-protected-resource", access: .open) { _ in .json(Array(#"{"resource":"x"}"#.utf8)) }
-            router.add("POST", "/token", access: .custom) { context in
-                let who = try await credentials.authenticate(authorization: context.request.headers["Authorization"], client: context.clientAddress)
-                return .text(who.clientID)
-            }
-        }
-        #expect(await app.handle(HTTPRequest(method: "GET", target: "/.well-known/oauth-protected-resource")).status == 200)
-        #expect(await app.handle(HTTPRequest(method: "POST", target: "/token")).status == 401)
-        let named = await app.handle(HTTPRequest(method: "POST", target: "/token", headers: ["Authorization": "Bearer \(f.writerKey)"]))
-        #expect(String(decoding: named.body, as: UTF8.self) == "writer")
-        #expect(await app.handle(HTTPRequest(method: "GET", target: "/healthz")).status == 200)
-    }
-}

@@ -68,10 +68,11 @@ public struct CredentialCheck: Sendable {
 
     public static func challenge(_ challenge: MCPAuthChallenge, oauthBase: String?) -> String {
         guard let oauthBase else { return challenge.defaultHeaderValue }
-        let metadata = "resource_metadata=\"\(oauthBase)/.well-known/oauth-protected-resource\""
+        // The path-suffixed metadata of the `/mcp` resource, and always a scope (checklist §3a).
+        let metadata = "resource_metadata=\"\(oauthBase)/.well-known/oauth-protected-resource/mcp\""
         switch challenge {
-        case .missingCredentials: return "Bearer realm=\"memledger\", \(metadata)"
-        case .invalidToken: return "Bearer realm=\"memledger\", error=\"invalid_token\", \(metadata)"
+        case .missingCredentials: return "Bearer realm=\"memledger\", scope=\"memory.read memory.write\", \(metadata)"
+        case .invalidToken: return "Bearer realm=\"memledger\", error=\"invalid_token\", scope=\"memory.read memory.write\", \(metadata)"
         case .insufficientScope(let scope):
             return "Bearer realm=\"memledger\", error=\"insufficient_scope\", scope=\"\(scope)\", \(metadata)"
         }
