@@ -24,6 +24,23 @@ static int mlk_detect_avx2(void) {
 
 // Detection result: -1 unknown, else 0/1. A race only repeats the (idempotent) detection.
 static volatile int mlk_avx2_state = -1;
+static volatile int mlk_vnni_state = -1;
+
+// AVX-512 with VNNI (a 64-byte multiply-add of unsigned by signed bytes into 32-bit sums) for the int8 scan.
+static int mlk_vector_isa_vnni(void) {
+    int state = mlk_vnni_state;
+    if (state < 0) {
+#if MLK_X86
+        __builtin_cpu_init();
+        state = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                __builtin_cpu_supports("avx512vnni");
+#else
+        state = 0;
+#endif
+        mlk_vnni_state = state;
+    }
+    return state;
+}
 
 int mlk_vector_isa_avx2(void) {
     int state = mlk_avx2_state;
@@ -138,6 +155,34 @@ static void mlk_dot_rows_i8_avx2(const int8_t *matrix, const float *scales, size
         out[r] = (float)mlk_dot_i8_avx2(matrix + r * dim, query, dim) * scales[r] * query_scale;
     }
 }
+
+// dpbusd multiplies unsigned by signed bytes without 16-bit saturation, so each row byte a is read as
+// a XOR 0x80 = a + 128 (unsigned) and the query's 128·Σq is taken off the sum. A row's tail is loaded
+// with a mask (zeros in the query), so any dimension works.
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void mlk_dot_rows_i8_vnni(const int8_t *matrix, const float *scales, size_t rows, size_t dim,
+                                 const int8_t *query, float query_scale, float *out) {
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    int32_t query_sum = 0;
+    for (size_t i = 0; i < dim; i++) query_sum += query[i];
+    const int32_t offset = 128 * query_sum;
+    const size_t full = dim / 64 * 64;
+    const __mmask64 tail = dim % 64 ? (~0ULL >> (64 - dim % 64)) : 0;
+    const __m512i tail_query = _mm512_maskz_loadu_epi8(tail, query + full);
+    for (size_t r = 0; r < rows; r++) {
+        const int8_t *row = matrix + r * dim;
+        __m512i acc = _mm512_setzero_si512();
+        for (size_t i = 0; i < full; i += 64) {
+            __m512i a = _mm512_xor_si512(_mm512_loadu_si512((const void *)(row + i)), flip);
+            acc = _mm512_dpbusd_epi32(acc, a, _mm512_loadu_si512((const void *)(query + i)));
+        }
+        if (tail) {
+            __m512i a = _mm512_xor_si512(_mm512_maskz_loadu_epi8(tail, row + full), flip);
+            acc = _mm512_dpbusd_epi32(acc, a, tail_query);
+        }
+        out[r] = (float)(_mm512_reduce_add_epi32(acc) - offset) * scales[r] * query_scale;
+    }
+}
 #endif
 
 // MARK: - Public entry points
@@ -170,6 +215,7 @@ void mlk_dot_gather_f32(const float *matrix, size_t dim, const int32_t *slots, s
 void mlk_dot_rows_i8(const int8_t *matrix, const float *scales, size_t rows, size_t dim,
                      const int8_t *query, float query_scale, float *out) {
 #if MLK_X86
+    if (mlk_vector_isa_vnni()) { mlk_dot_rows_i8_vnni(matrix, scales, rows, dim, query, query_scale, out); return; }
     if (mlk_vector_isa_avx2()) { mlk_dot_rows_i8_avx2(matrix, scales, rows, dim, query, query_scale, out); return; }
 #endif
     mlk_dot_rows_i8_portable(matrix, scales, rows, dim, query, query_scale, out);

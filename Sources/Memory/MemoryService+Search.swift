@@ -116,15 +116,10 @@ extension MemoryService {
         let vector = queryVector
         return try ledger.read { db in
             // Keyword candidates: BM25 over the full-text index, filtered in SQL.
-            var keyword: [(seq: Int64, relevance: Double)] = []
-            if request.mode != .semantic, let match = TextNormalizer.ftsQuery(for: query) {
-                keyword = try db.query(
-                    """
-                    SELECT m.seq, -bm25(memories_fts) FROM memories_fts JOIN memories m ON m.seq = memories_fts.rowid
-                    WHERE memories_fts MATCH ? AND m.user_id = ?\(clause) ORDER BY bm25(memories_fts) LIMIT ?
-                    """, [.text(match), .text(caller.userID)] + args + [.int(candidates)]
-                ) { ($0.int64(0), $0.double(1)) }
-            }
+            let keyword =
+                request.mode == .semantic
+                ? []
+                : try keywordCandidates(query, userID: caller.userID, clause: clause, arguments: args, limit: candidates, in: db)
             // Vector candidates: the in-memory index, caught up with every process's writes first.
             var semantic: [(seq: Int64, cosine: Float)] = []
             if let vector {
@@ -133,7 +128,7 @@ extension MemoryService {
                     request.filter.isEmpty
                     ? nil
                     : Set(try db.query("SELECT m.seq FROM memories m WHERE m.user_id = ?" + clause, [.text(caller.userID)] + args) { $0.int64(0) })
-                semantic = vectors.nearest(vector, k: candidates, userID: caller.userID, allowed: allowed).map { ($0.id, $0.score) }
+                semantic = try vectors.nearest(vector, k: candidates, userID: caller.userID, allowed: allowed, in: db).map { ($0.id, $0.score) }
             }
 
             var signals: [Int64: SearchSignals] = [:]
@@ -185,8 +180,10 @@ extension MemoryService {
                 hits.append(SearchHit(memory: memory, score: score, signals: signals[seq] ?? SearchSignals()))
             }
             if !gone.isEmpty { vectors.remove(gone.filter { signals[$0]?.semanticRank != nil }) }
+            // The queue is short (usually empty): walk it and look each entry up, never the user's rows.
             let pending = request.mode == .keyword ? 0 : Int(try db.scalarInt(
-                "SELECT count(*) FROM pending_vectors p JOIN memories m ON m.seq = p.seq WHERE m.user_id = ?", [.text(caller.userID)]) ?? 0)
+                "SELECT count(*) FROM pending_vectors p CROSS JOIN memories m ON m.seq = p.seq WHERE m.user_id = ?",
+                [.text(caller.userID)]) ?? 0)
             return SearchResult(
                 hits: hits, mode: request.mode, vectorsPending: pending,
                 ranWithoutVectors: request.mode != .keyword && vector == nil)

@@ -15,6 +15,9 @@ public struct MemoryConfiguration: Sendable {
     public var embedder: any Embedder = BuiltinEmbedder()
     /// Open even when the stored vectors came from another embedder (only `reindex` does this).
     public var allowEmbedderMismatch = false
+    /// From this many vectors on, a user's in-memory index keeps only int8 rows (a quarter of the memory)
+    /// and a search re-ranks the best candidates of their scan against the exact stored vectors.
+    public var compactVectorIndexFrom = 20_000
 
     public init() {}
 }
@@ -67,7 +70,7 @@ public final class MemoryService: Sendable {
         }
         self.ledger = ledger
         self.configuration = configuration
-        self.vectors = VectorStore(model: embedder.model, dimension: embedder.dimension)
+        self.vectors = VectorStore(model: embedder.model, dimension: embedder.dimension, compactFrom: configuration.compactVectorIndexFrom)
     }
 
     /// How many times the embedder failed since start (for `/metrics`).

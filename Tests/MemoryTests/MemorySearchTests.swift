@@ -127,6 +127,58 @@ import Testing
         #expect(Set(result.hits.map(\.memory.id)) == Set(brute))
     }
 
+    @Test func aCompactIndexRanksLikeTheFullOneAndSkipsDeletedMemories() async throws {
+        // Given the same memories in a store whose index stays full and one whose index is compact (int8 rows
+        // only, candidates re-ranked against the stored vectors)
+        let (full, compact) = (try Store(durable: false), try Store(durable: false, compactVectorIndexFrom: 10))
+        let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+        for i in 0..<150 {
+            let text = "\(words[i % 10]) \(words[(i / 7) % 10]) item \(i)"
+            try await full.service.add(text)
+            try await compact.service.add(text)
+        }
+        // When both answer the same semantic searches, then they rank the same memories with the same scores
+        for query in ["charlie delta item", "golf", "india juliet alpha", "item 42"] {
+            let a = try await search(full, query, mode: .semantic, limit: 20).hits
+            let b = try await search(compact, query, mode: .semantic, limit: 20).hits
+            #expect(a.map(\.memory.content) == b.map(\.memory.content), "\(query)")
+            #expect(zip(a, b).allSatisfy { abs($0.score - $1.score) < 1e-5 }, "\(query)")
+        }
+        // And a deleted memory is never a candidate of the compact index
+        let best = try #require(try await search(compact, "charlie delta item", mode: .semantic).hits.first)
+        _ = try await compact.service.delete(best.memory.id, caller: caller())
+        #expect(try await search(compact, "charlie delta item", mode: .semantic).hits.allSatisfy { $0.memory.id != best.memory.id })
+    }
+
+    @Test func aCommonWordDoesNotFloodKeywordCandidatesWhenTheQueryHasRarerOnes() async throws {
+        // Given a store where one word is in almost every memory and another in a few
+        let store = try Store(durable: false)
+        let few = ["peanut butter on toast", "peanut allergy noted by the user", "a bag of peanuts"]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<8 {
+                group.addTask {
+                    for i in stride(from: lane, to: 1_100, by: 8) { try await store.service.add("the user wrote note \(i)") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for text in few { try await store.service.add(text) }
+        // When a keyword search names both
+        let hits = try await search(store, "user peanut", mode: .keyword, limit: 10).hits
+        // Then only memories holding the rarer word are candidates, in the order BM25 over both words gives
+        #expect(Set(hits.compactMap(\.memory.content)) == Set(few))
+        let unpruned = try store.service.ledger.read { db in
+            try db.query(
+                """
+                SELECT m.content FROM memories_fts JOIN memories m ON m.seq = memories_fts.rowid
+                WHERE memories_fts MATCH '"user" OR "peanut"' ORDER BY bm25(memories_fts) LIMIT 3
+                """) { $0.string(0) }
+        }
+        #expect(hits.compactMap(\.memory.content) == unpruned)
+        // And a query of the common word alone still finds its memories
+        #expect(try await search(store, "user", mode: .keyword, limit: 10).hits.count == 10)
+    }
+
     // Case 3: a store made with one embedder refuses another.
     @Test func aStoreWhoseVectorsCameFromAnotherEmbedderRefusesToOpen() async throws {
         let store = try Store()

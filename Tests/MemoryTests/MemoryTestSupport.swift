@@ -9,12 +9,16 @@ final class Store: @unchecked Sendable {
     let service: MemoryService
     var database: String { dir + "/memledger.sqlite" }
 
-    init(contentLimit: Int = 32 * 1024, durable: Bool = true, clock: (@Sendable () -> Timestamp)? = nil) throws {
+    init(
+        contentLimit: Int = 32 * 1024, durable: Bool = true, compactVectorIndexFrom: Int = 20_000,
+        clock: (@Sendable () -> Timestamp)? = nil
+    ) throws {
         dir = NSTemporaryDirectory() + "memledger-memory-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var config = MemoryConfiguration()
         config.contentLimitBytes = contentLimit
         config.ledger.durable = durable
+        config.compactVectorIndexFrom = compactVectorIndexFrom
         if let clock { config.ledger.clock = clock }
         service = try MemoryService(path: dir + "/memledger.sqlite", configuration: config)
     }

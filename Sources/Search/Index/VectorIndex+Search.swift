@@ -35,10 +35,13 @@ extension VectorIndex {
     /// takes a chunk too), never I/O or a lock that another task would have to release, so it
     /// cannot deadlock and holds a pool thread no longer than doing the scan alone would.
     ///
+    /// A compact index has no exact rows to re-rank with: it answers with `candidates(…)` cut to `k`.
+    ///
     /// - Throws: `VectorIndexError` when the query's dimension differs or it is not finite.
     public func search(
         _ query: [Float], k: Int, filter: VectorFilter = .none, options: SearchOptions = .default
     ) throws(VectorIndexError) -> [VectorMatch] {
+        guard keepsFullVectors else { return Array(try candidates(query, count: k, filter: filter, options: options)) }
         let query = try normalise(query)
         guard k > 0, !rowIDs.isEmpty else { return [] }
         let k = min(k, rowIDs.count)
@@ -57,6 +60,20 @@ extension VectorIndex {
             return Self.topK(scores, ids: rowIDs, k: k).map { VectorMatch(id: rowIDs[Int($0)], score: scores[Int($0)]) }
         }
         return exactRerank(query, slots: Self.topK(scores, ids: rowIDs, k: candidates), k: k)
+    }
+
+    /// The `count` rows of the int8 scan scoring best against `query` that pass `filter`, best first,
+    /// with their approximate scores: what a caller holding the exact vectors re-ranks.
+    ///
+    /// - Throws: `VectorIndexError` when the query's dimension differs or it is not finite.
+    public func candidates(
+        _ query: [Float], count: Int, filter: VectorFilter = .none, options: SearchOptions = .default
+    ) throws(VectorIndexError) -> [VectorMatch] {
+        let query = try normalise(query)
+        guard count > 0, !rowIDs.isEmpty else { return [] }
+        var scores = quantizedScores(query, options: options)
+        applyFilter(filter, to: &scores)
+        return Self.topK(scores, ids: rowIDs, k: min(count, rowIDs.count)).map { VectorMatch(id: rowIDs[Int($0)], score: scores[Int($0)]) }
     }
 
     // MARK: - Scans

@@ -7,6 +7,10 @@ import CKernels
 /// per-vector scale: above `SearchOptions.quantizedThreshold` rows, a search scans those (a
 /// quarter of the bytes) for `k × oversample` candidates and re-ranks them exactly.
 ///
+/// A compact index (`dropFullVectors()`) keeps only the int8 rows, a quarter of the memory: its
+/// `candidates` are approximate and the caller re-ranks them against exact vectors it keeps
+/// elsewhere (the memory store reads them from its `memory_vectors` table).
+///
 /// Rows are identified by the caller's `Int64` ids; removal moves the last row into the hole
 /// (swap-remove), so slots are dense and row order is an implementation detail. Stored vectors
 /// and queries are L2-normalised, so the score is the cosine similarity whatever the embedder
@@ -16,8 +20,10 @@ public struct VectorIndex: Sendable {
     /// Components per vector.
     public let dimension: Int
 
-    /// Row-major vectors, `count × dimension`.
+    /// Row-major vectors, `count × dimension`; empty once the index is compact.
     var vectors: [Float] = []
+    /// False once `dropFullVectors()` made the index compact.
+    public private(set) var keepsFullVectors = true
     /// The same rows quantised to int8, `count × dimension`.
     var quantized: [Int8] = []
     /// Per-row scale of `quantized`.
@@ -41,16 +47,16 @@ public struct VectorIndex: Sendable {
 
     public func contains(_ id: Int64) -> Bool { slotByID[id] != nil }
 
-    /// The stored (normalised) vector of `id`.
+    /// The stored (normalised) vector of `id`; nil for an unknown id or a compact index.
     public func vector(for id: Int64) -> [Float]? {
-        guard let slot = slotByID[id] else { return nil }
+        guard keepsFullVectors, let slot = slotByID[id] else { return nil }
         let start = Int(slot) * dimension
         return Array(vectors[start ..< start + dimension])
     }
 
     /// Makes room for `rows` vectors in total, avoiding reallocation while loading.
     public mutating func reserveCapacity(_ rows: Int) {
-        vectors.reserveCapacity(rows * dimension)
+        if keepsFullVectors { vectors.reserveCapacity(rows * dimension) }
         quantized.reserveCapacity(rows * dimension)
         scales.reserveCapacity(rows)
         rowIDs.reserveCapacity(rows)
@@ -70,14 +76,14 @@ public struct VectorIndex: Sendable {
         }
         if let slot = slotByID[id] {
             let start = Int(slot) * dimension
-            vectors.replaceSubrange(start ..< start + dimension, with: normalised)
+            if keepsFullVectors { vectors.replaceSubrange(start ..< start + dimension, with: normalised) }
             quantized.replaceSubrange(start ..< start + dimension, with: row)
             scales[Int(slot)] = rowScale
         } else {
             precondition(rowIDs.count < Int(Int32.max), "a vector index holds at most 2^31 - 1 rows")
             slotByID[id] = Int32(rowIDs.count)
             rowIDs.append(id)
-            vectors += normalised
+            if keepsFullVectors { vectors += normalised }
             quantized += row
             scales.append(rowScale)
         }
@@ -90,13 +96,15 @@ public struct VectorIndex: Sendable {
         let last = rowIDs.count - 1
         if slot != last {
             let from = last * dimension, to = slot * dimension
-            vectors.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: to).update(from: $0.baseAddress! + from, count: dimension) }
+            if keepsFullVectors {
+                vectors.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: to).update(from: $0.baseAddress! + from, count: dimension) }
+            }
             quantized.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: to).update(from: $0.baseAddress! + from, count: dimension) }
             scales[slot] = scales[last]
             rowIDs[slot] = rowIDs[last]
             slotByID[rowIDs[slot]] = Int32(slot)
         }
-        vectors.removeLast(dimension)
+        if keepsFullVectors { vectors.removeLast(dimension) }
         quantized.removeLast(dimension)
         scales.removeLast()
         rowIDs.removeLast()
@@ -110,6 +118,21 @@ public struct VectorIndex: Sendable {
         scales.removeAll()
         rowIDs.removeAll()
         slotByID.removeAll()
+    }
+
+    /// Frees the full-precision rows, keeping the int8 ones: from now on the index is compact, and
+    /// searching it means `candidates` plus an exact re-rank by the caller.
+    public mutating func dropFullVectors() {
+        keepsFullVectors = false
+        vectors = []
+    }
+
+    /// The cosine similarity of `vector` with `query`, computed exactly as a full index scores a stored
+    /// row (both normalised the same way, the same dot-product kernel), so re-ranked candidates order
+    /// like a full scan, ties included. Nil for a wrong dimension or a non-finite component.
+    public func cosine(_ query: [Float], _ vector: [Float]) -> Float? {
+        guard let query = try? normalise(query), let row = try? normalise(vector) else { return nil }
+        return mlk_dot_f32(query, row, dimension)
     }
 
     /// A unit-length copy of `vector`, checked against the index's dimension.

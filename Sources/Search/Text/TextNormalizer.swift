@@ -60,19 +60,30 @@ public enum TextNormalizer {
     public static func ftsQuery(for userQuery: String) -> String? {
         let phrases = queryPhrases(for: userQuery)
         guard !phrases.isEmpty else { return nil }
-        return phrases.map { phrase in
-            let quoted = "\"" + phrase.terms.joined(separator: " ").replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            return phrase.isPrefix ? quoted + "*" : quoted
-        }.joined(separator: " OR ")
+        return ftsQuery(phrases)
+    }
+
+    /// The MATCH expression that OR-s `phrases` (see `ftsQuery(for:)`).
+    public static func ftsQuery(_ phrases: [Phrase]) -> String {
+        phrases.map(\.matchExpression).joined(separator: " OR ")
     }
 
     /// One alternative of a query: consecutive terms that must appear in order.
-    struct Phrase: Hashable {
-        var terms: [String]
-        var isPrefix = false
+    public struct Phrase: Hashable, Sendable {
+        /// The indexed terms, as `ftsText(for:)` writes them.
+        public var terms: [String]
+        /// A single CJK character, matched as a prefix of the terms.
+        public var isPrefix = false
+
+        /// This alternative alone as a MATCH expression: its terms quoted (inner quotes doubled).
+        public var matchExpression: String {
+            let quoted = "\"" + terms.joined(separator: " ").replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return isPrefix ? quoted + "*" : quoted
+        }
     }
 
-    static func queryPhrases(for userQuery: String) -> [Phrase] {
+    /// The distinct alternatives `ftsQuery(for:)` OR-s together, in query order.
+    public static func queryPhrases(for userQuery: String) -> [Phrase] {
         var content: [Phrase] = []
         var stopwordsOnly: [Phrase] = []
         for token in Tokenizer.tokens(in: userQuery) {
