@@ -5,8 +5,8 @@ import Testing
 /// The operator's commands, each run as the real binary against a seeded ledger.
 @Suite struct OperatorCommandTests {
     static let commands = [
-        "verify", "replay", "audit", "history", "redact", "restore", "revert", "stats", "export", "import", "backup",
-        "restore-backup", "import-mem0", "import-mcp-memory", "debug-seed",
+        "serve", "mcp", "keys", "clients", "verify", "replay", "reindex", "audit", "history", "redact", "restore", "revert", "stats",
+        "export", "import", "backup", "restore-backup", "import-mem0", "import-mcp-memory", "debug-seed",
     ]
 
     @Test(arguments: commands) func everyCommandHasHelpAndRefusesUnknownOptions(_ command: String) throws {
