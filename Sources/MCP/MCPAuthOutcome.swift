@@ -9,4 +9,8 @@ public enum MCPAuthOutcome: Sendable {
     case missing
     /// A credential was sent but is unknown, expired, revoked or not for this resource.
     case invalid
+    /// Too many failed attempts from this client's address: not heard for `retryAfter` seconds,
+    /// whatever it sent. A 429, so that a client with a good token keeps it (a 401 would send an
+    /// OAuth client off to authorize again).
+    case throttled(retryAfter: Int)
 }

@@ -81,6 +81,8 @@ public struct MCPStreamableHTTP: Sendable {
             return unauthorized(.missingCredentials, description: "authentication required: send Authorization: Bearer <token>", cors: cors, head: method == "HEAD")
         case .invalid:
             return unauthorized(.invalidToken, description: "the access token or API key is invalid, expired or revoked", cors: cors, head: method == "HEAD")
+        case .throttled(let seconds):
+            return throttled(retryAfter: seconds, cors: cors, head: method == "HEAD")
         }
 
         guard method == "POST" else {
@@ -149,6 +151,17 @@ public struct MCPStreamableHTTP: Sendable {
         return MCPHTTPResponse(
             status: 401,
             headers: [("Content-Type", "application/json"), ("WWW-Authenticate", configuration.wwwAuthenticate(challenge))] + cors,
+            body: head ? [] : JSONValue.object(body).serialized(sortedKeys: false))
+    }
+
+    /// 429 with `Retry-After` (RFC 6585 §4) and the same error body shape as a 401.
+    private func throttled(retryAfter seconds: Int, cors: [(String, String)], head: Bool) -> MCPHTTPResponse {
+        let body: JSONObject = [
+            "error": "too_many_requests",
+            "error_description": .string("too many failed authentications from this address; retry in \(seconds) s"),
+        ]
+        return MCPHTTPResponse(
+            status: 429, headers: [("Content-Type", "application/json"), ("Retry-After", String(seconds))] + cors,
             body: head ? [] : JSONValue.object(body).serialized(sortedKeys: false))
     }
 

@@ -60,8 +60,12 @@ struct ClientsCommand: CLICommand {
             let revoked = try OAuthAdministration.revokeSync(clientID, provenance: OperatorContext.provenance(), in: service.ledger)
             if context.json {
                 context.emit(["client_id": .string(clientID), "revoked": .bool(revoked)])
+            } else if revoked {
+                print("revoked \(clientID) and every token issued to it")
+            } else if let earlier = try OAuthAdministration.clients(in: service.ledger).first(where: { $0.clientID == clientID })?.revokedAt {
+                printError("OAuth client \(clientID) was already revoked at \(earlier.rfc3339)")
             } else {
-                print(revoked ? "revoked \(clientID) and every token issued to it" : "no live OAuth client \(clientID)")
+                printError("no OAuth client \(clientID) (`memledger clients list` shows the registered ones)")
             }
             return revoked ? .ok : .failure
         }

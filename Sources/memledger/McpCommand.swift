@@ -17,7 +17,7 @@ struct McpCommand: CLICommand {
         Serves the memory tools (add_memory, search_memories, …) over stdio for a local MCP client.
         --agent NAME   the agent_id recorded on writes that name none (default: MEMLEDGER_AGENT or "stdio")
         --user ID      whose memories to use (default: MEMLEDGER_DEFAULT_USER_ID, MEM0_DEFAULT_USER_ID or "default")
-        --embedder, --embedder-url, --embedder-model, --model-dir, --content-limit
+        --embedder, --embed-base-url, --embed-model, --embed-api-key, --model-dir, --content-limit
                        as for `memledger serve`, and read from the same variables; give the same
                        values as the server on this data directory. When the stored vectors come
                        from another embedder, searches rank by keywords and the server embeds new memories.
@@ -27,7 +27,10 @@ struct McpCommand: CLICommand {
 
     /// The `serve` settings that also shape a stdio process: where the data is, whose it is, and
     /// how content is limited and embedded.
-    static let sharedWithServe: Set<String> = ["data", "embedder", "embedder-url", "embedder-model", "model-dir", "content-limit"]
+    /// Spelled exactly as `serve` spells them (`ServerConfiguration.valuedFlags`): `resolve` reads only those names.
+    static let sharedWithServe: Set<String> = [
+        "data", "embedder", "embed-base-url", "embed-model", "embed-api-key", "model-dir", "content-limit",
+    ]
     static let valued: Set<String> = sharedWithServe.union(["agent", "user"])
 
     let configuration: ServerConfiguration

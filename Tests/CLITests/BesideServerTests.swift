@@ -4,63 +4,7 @@ import Testing
 
 /// Operator commands against a data directory a live `memledger serve` is writing to.
 @Suite struct BesideServerTests {
-    /// A running `memledger serve` on an ephemeral loopback port, stopped with SIGTERM when released.
-    final class RunningServer {
-        let process = Process()
-        let base: String
-        static let key = "mlk_test_owner_key_for_cli_tests_0123456789"
-
-        init(data: String) throws {
-            process.executableURL = URL(fileURLWithPath: memledgerBinary)
-            process.arguments = ["serve", "--data", data, "--port", "0", "--host", "127.0.0.1"]
-            process.environment = ProcessInfo.processInfo.environment.merging(["MEMLEDGER_API_KEY": Self.key]) { $1 }
-            let err = Pipe()
-            process.standardError = err
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            var address: String?
-            var buffer = Data()
-            let deadline = Date().addingTimeInterval(20)
-            while address == nil, Date() < deadline {
-                let chunk = err.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                buffer += chunk
-                for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") where line.contains("\"listening\"") {
-                    let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-                    address = object?["address"] as? String
-                }
-            }
-            base = address ?? ""
-            // Keep draining stderr so the server never blocks on a full pipe.
-            Thread.detachNewThread { while !err.fileHandleForReading.availableData.isEmpty {} }
-        }
-
-        deinit {
-            if process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
-            }
-        }
-
-        /// Calls the REST API with curl (loopback only): the status and the body.
-        func call(_ method: String, _ path: String, body: String? = nil) throws -> (Int, [String: Any]) {
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            var args = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, "-H", "Authorization: Bearer \(Self.key)", base + path]
-            if let body { args += ["-H", "Content-Type: application/json", "--data-binary", body] }
-            curl.arguments = args
-            let out = Pipe()
-            curl.standardOutput = out
-            try curl.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            curl.waitUntilExit()
-            let status = Int(text.split(separator: "\n").last ?? "") ?? 0
-            let json = text.split(separator: "\n").dropLast().joined(separator: "\n")
-            return (status, (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]) ?? [:])
-        }
-    }
-
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
+    @Test(.enabled(if: RunningServer.available))
     func redactRestoreAndBackupWorkWhileTheServerServes() throws {
         let dir = TempDirectory()
         let server = try RunningServer(data: dir.path)

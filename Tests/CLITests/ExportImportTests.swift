@@ -94,6 +94,46 @@ import Testing
         #expect(try memledger(["backup", file, "--data", seeded.path]).status == 1, "never overwrites")
     }
 
+    /// A backup is the whole database, not just the ledger: API keys, OAuth clients and their
+    /// tokens, and the embedding cache come back with it, and still work when served.
+    @Test(.enabled(if: RunningServer.available))
+    func aBackupCarriesTheKeysTheOAuthClientsAndTheEmbeddingCache() throws {
+        let dir = TempDirectory()
+        let file = dir.path + "/backup.sqlite"
+        let readerKey: String
+        let token: String
+        do {
+            let server = try RunningServer(data: dir.path, oauth: true)
+            try #require(server.base.hasPrefix("http://127.0.0.1:"), "serve did not report its address")
+            token = try server.grant(client: "Claude").token
+            #expect(try server.call("POST", "/api/v1/memories", body: #"{"content": "The wifi password is on the fridge"}"#).0 == 201)
+            let created = try memledger(["keys", "create", "--name", "reader", "--scopes", "memory.read", "--user", "default", "--data", dir.path, "--json"])
+            readerKey = try #require(created.object["key"] as? String, "\(created.stderr)")
+            #expect(try memledger(["backup", file, "--data", dir.path]).status == 0)
+        }
+        let target = TempDirectory()
+        let restore = try memledger(["restore-backup", file, "--data", target.path + "/data"])
+        #expect(restore.status == 0, "\(restore.stdout) \(restore.stderr)")
+
+        let source = try Connection(path: dir.database)
+        let restored = try Connection(path: target.path + "/data/memledger.sqlite")
+        for table in ["api_keys", "oauth_clients", "oauth_token_families", "oauth_access_tokens", "oauth_refresh_tokens", "embedding_cache"] {
+            func rows(_ db: Connection) throws -> [[SQLValue]] {
+                try db.query("SELECT * FROM \(table) ORDER BY 1, 2") { row in (0..<row.columnCount).map(row.value) }
+            }
+            let original = try rows(source)
+            #expect(!original.isEmpty, "\(table) has rows to copy")
+            #expect(try rows(restored) == original, "\(table)")
+        }
+
+        let served = try RunningServer(data: target.path + "/data", oauth: true)
+        try #require(served.base.hasPrefix("http://127.0.0.1:"), "serve did not report its address")
+        let (status, listed) = try served.call("GET", "/api/v1/memories", bearer: readerKey)
+        #expect(status == 200, "the key created before the backup authenticates")
+        #expect((listed["results"] as? [[String: Any]])?.map { $0["content"] as? String } == ["The wifi password is on the fridge"])
+        #expect(try served.mcp("tools/list", bearer: token) == 200, "the access token issued before the backup works")
+    }
+
     @Test func aBackupThatFailsVerifyIsNotRestored() throws {
         let seeded = try SeededLedger(memories: 10)
         let file = seeded.path + "/backup.sqlite"

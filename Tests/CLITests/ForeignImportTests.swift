@@ -109,6 +109,9 @@ import Testing
         #expect(memories[0].metadata["entity_name"] as? String == "John_Smith")
         #expect(memories[0].metadata["entity_type"] as? String == "person")
         #expect(memories[2].metadata["relation_type"] as? String == "works_at")
+        let events = try memledger(["audit", "--data", dir.path, "--json"]).lines
+        #expect(events.map { $0["type"] as? String } == ["memory.added", "memory.added", "memory.added"])
+        #expect(events.allSatisfy { $0["transport"] as? String == "import" && $0["client_id"] as? String == "cli" && $0["user_id"] as? String == "jo" })
         #expect(try memledger(["verify", "--data", dir.path]).status == 0)
     }
 }

@@ -5,8 +5,8 @@ import Testing
 /// The operator's commands, each run as the real binary against a seeded ledger.
 @Suite struct OperatorCommandTests {
     static let commands = [
-        "verify", "replay", "audit", "history", "redact", "restore", "revert", "stats", "export", "import", "backup",
-        "restore-backup", "import-mem0", "import-mcp-memory", "debug-seed",
+        "serve", "mcp", "keys", "clients", "verify", "replay", "reindex", "audit", "history", "redact", "restore", "revert", "stats",
+        "export", "import", "backup", "restore-backup", "import-mem0", "import-mcp-memory", "debug-seed",
     ]
 
     @Test(arguments: commands) func everyCommandHasHelpAndRefusesUnknownOptions(_ command: String) throws {
@@ -86,6 +86,12 @@ import Testing
         let mine = try memledger(["audit", "--data", seeded.path, "--client", "cli", "--json"]).lines
         #expect(mine.map { $0["type"] as? String ?? "" } == ["memory.updated", "memory.restored", "memory.redacted"])
         #expect(mine.allSatisfy { $0["actor"] as? String == "ops-person" && $0["transport"] as? String == "cli" })
+        let summary = try memledger(["audit", "--data", seeded.path, "--client", "cli", "--summary", "--json"]).lines
+        #expect(summary.count == 1)
+        #expect(summary.first?["client_id"] as? String == "cli")
+        for (kind, count) in ["added": 0, "updated": 1, "deleted": 0, "restored": 1, "redacted": 1, "other": 0] {
+            #expect(summary.first?[kind] as? Int == count, "\(kind)")
+        }
         #expect(try memledger(["history", "00000000-0000-0000-0000-000000000000", "--data", seeded.path]).status == 1)
         #expect(try memledger(["verify", "--data", seeded.path]).status == 0)
     }
@@ -100,7 +106,11 @@ import Testing
         #expect(redact.status == 0)
         let after = try memledger(["stats", "--data", seeded.path, "--json"]).object
         #expect((after["memories_by_user"] as? [String: Int])?["bob"] == nil)
-        #expect((after["events_by_type"] as? [String: Int])?["memory.redacted"] == (redact.object["memory_ids"] as? [String])?.count)
+        let redactions = try #require((redact.object["memory_ids"] as? [String])?.count)
+        #expect((after["events_by_type"] as? [String: Int])?["memory.redacted"] == redactions)
+        let summary = try memledger(["audit", "--data", seeded.path, "--summary", "--json"]).lines
+        #expect(summary.first { $0["client_id"] as? String == "cli" }?["redacted"] as? Int == redactions)
+        #expect(summary.filter { $0["client_id"] as? String != "cli" }.allSatisfy { $0["redacted"] as? Int == 0 })
         let db = try Connection(path: seeded.database)
         #expect(try db.scalarInt("SELECT count(*) FROM events e JOIN event_payloads p USING (position) WHERE e.user_id = 'bob' AND e.type <> 'memory.redacted'") == 0)
         #expect(try memledger(["verify", "--data", seeded.path]).status == 0)

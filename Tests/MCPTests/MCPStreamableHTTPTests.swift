@@ -8,6 +8,7 @@ import Testing
     case nil: return .missing
     case "Bearer good"?: return .authenticated(principal: TestPrincipal(keyName: "owner"), scopes: ["read", "write"], agentName: "owner-key")
     case "Bearer reader"?: return .authenticated(principal: TestPrincipal(keyName: "reader"), scopes: ["read"], agentName: "reader-key")
+    case "Bearer throttled"?: return .throttled(retryAfter: 17)
     default: return .invalid
     }
 }
@@ -171,6 +172,15 @@ let pingBody = #"{"jsonrpc":"2.0","id":2,"method":"ping"}"#
 }
 
 @Suite struct MCPStreamableHTTPAuthTests {
+    @Test func aThrottledCallerIs429WithRetryAfterAndNoChallenge() async {
+        let http = HTTPHarness()
+        let throttled = await http.send(body: initializeBody, headers: [("Authorization", "Bearer throttled")])
+        #expect(throttled.status == 429)
+        #expect(throttled.header("Retry-After") == "17")
+        #expect(throttled.header("WWW-Authenticate") == nil, "not a credential problem: a client keeps its token")
+        #expect(throttled.json?["error"] == "too_many_requests")
+    }
+
     @Test func missingCredentialsIs401WithConfiguredChallenge() async {
         let configuration = MCPStreamableHTTP.Configuration { challenge in
             switch challenge {

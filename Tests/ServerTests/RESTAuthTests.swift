@@ -69,6 +69,26 @@ import Testing
         #expect(await f.call("GET", "/api/v1/memories", key: f.ownerKey, remoteAddress: "10.0.0.10").status == 200)
     }
 
+    /// The failure budget is per address across REST and `/mcp`; once it is spent, `/mcp` says
+    /// 429 with Retry-After too, never 401 `invalid_token` for a good credential (which would send
+    /// an OAuth client off to discard its token and authorize again).
+    @Test func failedAttemptsAreRateLimitedOnMCPWithA429() async throws {
+        let f = try await ServerFixture { $0.authFailuresPerMinute = 3 }
+        let ping: JSONValue = ["jsonrpc": "2.0", "id": 1, "method": "ping"]
+        func mcp(_ key: String) async -> ServerFixture.Answer {
+            await f.call("POST", "/mcp", key: key, json: ping, headers: [("MCP-Protocol-Version", "2025-11-25")], remoteAddress: "10.0.0.7")
+        }
+        #expect(await mcp(f.ownerKey).status == 200)
+        #expect(await f.call("GET", "/api/v1/memories", key: "mlk_wrong", remoteAddress: "10.0.0.7").status == 401)
+        for _ in 0..<2 { #expect(await mcp("mlk_wrong").status == 401) }
+        let limited = await mcp(f.ownerKey)
+        #expect(limited.status == 429)
+        #expect(limited.header("Retry-After").flatMap(Int.init).map { (1...60).contains($0) } == true)
+        #expect(limited.header("WWW-Authenticate") == nil)
+        #expect(await f.call("GET", "/api/v1/memories", key: f.ownerKey, remoteAddress: "10.0.0.7").status == 429)
+        #expect(await f.call("POST", "/mcp", key: f.ownerKey, json: ping, headers: [("MCP-Protocol-Version", "2025-11-25")], remoteAddress: "10.0.0.8").status == 200)
+    }
+
     @Test func forwardedForCountsOnlyWhenTrusted() async throws {
         for trusted in [false, true] {
             let f = try await ServerFixture { $0.authFailuresPerMinute = 2; $0.trustForwardedFor = trusted }

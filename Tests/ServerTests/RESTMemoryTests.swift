@@ -139,6 +139,52 @@ import Testing
         #expect(await f.call("PUT", "/api/v1/memories/\(id)", key: f.ownerKey, json: [:]).status == 422)
     }
 
+    /// 409 `conflict`: a change that would make a memory a duplicate of another live one, a
+    /// deliberate non-deduplicated repeat, and restoring a memory that is not deleted.
+    @Test func aChangeThatWouldDuplicateAnotherMemoryIs409Conflict() async throws {
+        let f = try await ServerFixture()
+        let tea = try #require(try await f.add("likes green tea")["id"]?.stringValue)
+        let coffee = try #require(try await f.add("likes coffee")["id"]?.stringValue)
+        let update = await f.call("PUT", "/api/v1/memories/\(coffee)", key: f.writerKey, json: ["content": "Likes  GREEN tea"])
+        update.expectError(409, "conflict")
+        #expect(update.json["detail"]?.stringValue?.contains(tea) == true, "the answer names the memory that has the content")
+        #expect(await f.call("GET", "/api/v1/memories/\(coffee)", key: f.readerKey).json["version"] == 1, "nothing was appended")
+
+        await f.call("POST", "/api/v1/memories", key: f.writerKey, json: ["content": "likes green tea", "dedup": false]).expectError(409, "conflict")
+        await f.call("POST", "/api/v1/memories/\(tea)/restore", key: f.writerKey).expectError(409, "conflict")
+        #expect(await f.call("GET", "/api/v1/memories", key: f.readerKey).json["pagination"]?["total"] == 2)
+    }
+
+    /// `version_conflict` (409) cannot reach REST: an update reads the memory's version and appends
+    /// in one `BEGIN IMMEDIATE` transaction, so a stale `If-Match` is always caught as 412 and an
+    /// update without one always lands on the version it read. Racing writers show both.
+    @Test func racingConditionalUpdatesGetOne200AndOtherwise412NeverA409() async throws {
+        let f = try await ServerFixture()
+        let id = try #require(try await f.add("draft zero")["id"]?.stringValue)
+        let conditional = await withTaskGroup(of: Int.self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    await f.call("PUT", "/api/v1/memories/\(id)", key: f.writerKey, json: ["content": .string("draft \(i + 1)")],
+                                 headers: [("If-Match", "\"1\"")]).status
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(conditional.sorted() == [200] + Array(repeating: 412, count: 7))
+
+        let unconditional = await withTaskGroup(of: JSONValue.self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    await f.call("PUT", "/api/v1/memories/\(id)", key: f.writerKey, json: ["content": .string("edit \(i)")]).json
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(unconditional.allSatisfy { $0["error"] == nil })
+        #expect(Set(unconditional.compactMap { $0["version"]?.intValue }) == Set<Int64>(3...10), "each update landed on its own version")
+        #expect(await f.call("GET", "/api/v1/memories/\(id)/history", key: f.readerKey).json["history"]?.arrayValue?.count == 10)
+    }
+
     @Test func idempotencyKeyReturnsTheFirstAnswerAndRefusesAnotherRequest() async throws {
         let f = try await ServerFixture()
         let headers = [("Idempotency-Key", "req-42")]

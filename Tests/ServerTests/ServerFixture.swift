@@ -60,6 +60,16 @@ final class ServerFixture: Sendable {
         var text: String { String(decoding: response.body, as: UTF8.self) }
         func header(_ name: String) -> String? { response.headers[name] }
         var errorCode: String? { json["error"]?.stringValue }
+
+        /// Checks a REST error answer: `status`, and a body of exactly `{error, detail, request_id}`
+        /// whose `error` is `code` and whose `request_id` is the `X-Request-Id` header.
+        func expectError(_ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(self.status == status, "\(text)", sourceLocation: sourceLocation)
+            #expect(Set(json.objectValue?.keys ?? []) == ["error", "detail", "request_id"], "\(text)", sourceLocation: sourceLocation)
+            #expect(errorCode == code, sourceLocation: sourceLocation)
+            #expect(json["detail"]?.stringValue?.isEmpty == false, sourceLocation: sourceLocation)
+            #expect(json["request_id"]?.stringValue == header("X-Request-Id"), sourceLocation: sourceLocation)
+        }
     }
 
     /// Sends a request in process. `body` is serialised as JSON unless it is raw bytes.

@@ -33,6 +33,8 @@ extension Endpoints {
         let credentials = mcpCredentials
         let client = context.clientAddress
         let answer = await mcp.handle(mcpRequest) { authorization in
+            // An address over its failure budget is not heard, as on REST: 429, never a 401 for a good credential.
+            if let wait = credentials.limiter.retryAfter(client) { return .throttled(retryAfter: wait) }
             do {
                 let principal = try await credentials.authenticate(authorization: authorization, client: client)
                 return .authenticated(principal: principal, scopes: Set(principal.scopes.map(\.rawValue)), agentName: principal.agentName)
