@@ -124,9 +124,10 @@ public struct MemoryProjector: Projector {
         guard let (seq, userID) = try db.first("SELECT seq, user_id FROM memories WHERE id = ?", [.text(streamID)], { ($0.int64(0), $0.string(1)) })
         else { return }
         try db.run("DELETE FROM memories WHERE seq = ?", .integer(seq))
+        // A rebuild's target has no vectors yet (they are not a projection of the events alone).
+        guard !defersDerivedTables else { return }
         try db.run("DELETE FROM memory_vectors WHERE seq = ?", .integer(seq))
         try db.run("DELETE FROM pending_vectors WHERE seq = ?", .integer(seq))
-        guard !defersDerivedTables else { return }
         try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(seq))
         // A user without live memories has no row, so counts rebuilt in bulk (GROUP BY) are the same rows.
         try db.run("UPDATE memory_counts SET live = live - 1 WHERE user_id = ?", .text(userID))

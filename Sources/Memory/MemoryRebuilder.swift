@@ -10,8 +10,9 @@ import Synchronization
 ///
 /// Fast because the work is split and ordered: a reading thread fetches the next batch of events (no
 /// hashes) and decodes their payloads while the writer applies the previous batch to `memories` alone;
-/// the secondary indexes, the per-user counts and the full-text rows are then built in bulk, the
-/// full-text terms derived on every core, for the rows still live only.
+/// the secondary indexes, the per-user counts and the full-text rows are then built in bulk (in that
+/// order, so the read model is complete first), the full-text terms derived on every core, for the rows
+/// still live only.
 public enum MemoryRebuilder {
     /// Where to stop.
     public enum Bound: Sendable, Hashable {
@@ -29,8 +30,7 @@ public enum MemoryRebuilder {
         public var lastPosition: Int64
         /// Reading and applying every event to `memories`, its indexes included.
         public var readModelSeconds: Double
-        /// Building `memory_counts` and the full-text index from the finished `memories` (its terms start
-        /// being derived on the other cores while the indexes are built).
+        /// Building `memory_counts` and the full-text index from the finished `memories`.
         public var fullTextSeconds: Double
         /// Rows written to the full-text index.
         public var fullTextRows: Int64
@@ -124,15 +124,14 @@ public enum MemoryRebuilder {
             lastPosition = last.0.position
             progress?(applied)
         }
-        // Full-text terms start being derived on the other cores while this thread sorts the indexes.
-        var fullText = FullTextLoad()
-        try fullText.queue(from: db, upTo: 64)
         let indexStart = clock.now
         try db.writeTransaction {
             for (_, sql) in indexes { try db.execute(sql) }
         }
         let readModelDone = clock.now
 
+        // Full-text terms are derived on every core, a few chunks ahead of the inserts.
+        var fullText = FullTextLoad()
         let rows = try db.writeTransaction {
             try db.run("INSERT INTO memory_counts (user_id, live) SELECT user_id, count(*) FROM memories GROUP BY user_id")
             let rows = try fullText.insertAll(into: db)
