@@ -5,6 +5,22 @@ import Testing
 
 /// Delete, restore and revert over REST: what each answers, and what it leaves of who created a memory.
 @Suite struct RESTUndoTests {
+    @Test func deleteAnswersTheVersionOfItsEvent() async throws {
+        let f = try await ServerFixture()
+        let id = try #require(try await f.add("works from Lisbon")["id"]?.stringValue)
+        _ = await f.call("PUT", "/api/v1/memories/\(id)", key: f.ownerKey, json: ["content": "works from Porto"])
+        let deleted = await f.call("DELETE", "/api/v1/memories/\(id)", key: f.writerKey)
+        #expect(deleted.status == 200)
+        #expect(deleted.json["version"] == 3)
+        let history = try #require(await f.call("GET", "/api/v1/memories/\(id)/history", key: f.ownerKey).json["history"]?.arrayValue)
+        #expect(history.last?["event"] == "deleted" && history.last?["version"] == deleted.json["version"])
+        // A retry with the same Idempotency-Key answers the same version and appends nothing.
+        let other = try #require(try await f.add("second memory")["id"]?.stringValue)
+        let once = await f.call("DELETE", "/api/v1/memories/\(other)", key: f.ownerKey, headers: [("Idempotency-Key", "del-1")])
+        let again = await f.call("DELETE", "/api/v1/memories/\(other)", key: f.ownerKey, headers: [("Idempotency-Key", "del-1")])
+        #expect(once.json["version"] == 2 && again.status == 200 && again.json["version"] == 2)
+    }
+
     @Test func restoreKeepsWhoCreatedTheMemoryAndWhen() async throws {
         let f = try await ServerFixture()
         let added = try await f.add("allergic to peanuts", agent: "codex")
