@@ -107,6 +107,18 @@ import Testing
         #expect(try memledger(["stats", "--data", seeded.path]).stdout.contains("live memories:"))
     }
 
+    @Test func statsCountsTheWriteAheadLogInTheDatabaseSize() throws {
+        let seeded = try SeededLedger(memories: 20)
+        func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        let stats = try memledger(["stats", "--data", seeded.path, "--json"]).object
+        let wal = size(seeded.database + "-wal")
+        #expect(wal > 0, "the seeded writes are still in the WAL")
+        #expect(stats["wal_bytes"] as? Int == wal)
+        #expect(stats["database_bytes"] as? Int == size(seeded.database) + wal)
+        let text = try memledger(["stats", "--data", seeded.path]).stdout
+        #expect(text.contains("database: \(size(seeded.database) + wal) bytes including the -wal file (\(wal) bytes)"))
+    }
+
     @Test func replayBuildsTheStoreAsItWasAtAPositionOrTime() throws {
         let seeded = try SeededLedger(memories: 20)
         let target = seeded.path + "/at5.sqlite"
