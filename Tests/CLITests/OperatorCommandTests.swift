@@ -55,6 +55,19 @@ import Testing
         #expect(table.stdout.contains("memory.added"))
     }
 
+    @Test func auditRefusesAnUnknownTypeListingTheKnownOnes() throws {
+        let seeded = try SeededLedger(memories: 4)
+        let bogus = try memledger(["audit", "--data", seeded.path, "--type", "added,bogus"])
+        #expect(bogus.status == 64)
+        #expect(bogus.stdout.isEmpty, "no table before the refusal")
+        for type in ["'bogus'", "memory.added", "memory.redacted", "auth.key_created", "auth.client_registered", "auth.token_family_revoked"] {
+            #expect(bogus.stderr.contains(type), "\(bogus.stderr)")
+        }
+        #expect(try memledger(["audit", "--data", seeded.path, "--type", "memory.bogus"]).status == 64)
+        let known = try memledger(["audit", "--data", seeded.path, "--type", "restored,auth.key_created,auth.consent_granted", "--json"])
+        #expect(known.status == 0 && known.lines.isEmpty, "known types with no events are an empty answer")
+    }
+
     @Test func historyRestoreRevertAndRedactAppendEventsAsTheOperator() throws {
         let seeded = try SeededLedger(memories: 20)
         let env = ["USER": "ops-person"]
