@@ -20,6 +20,11 @@ import Testing
     @Test func topLevelHelpListsTheCommandsAndUnknownCommandsAreUsageErrors() throws {
         let help = try memledger(["--help"])
         for command in Self.commands where !command.hasPrefix("debug") { #expect(help.stdout.contains(command)) }
+        // Each command is listed once: the first word of every indented entry.
+        let listed = help.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.hasPrefix("    ") }
+            .compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(listed.count == Set(listed).count, "listed twice: \(Dictionary(grouping: listed) { $0 }.filter { $1.count > 1 }.keys.sorted())")
+        #expect(listed.contains("clients") && listed.contains("keys") && listed.contains("mcp"))
         #expect(try memledger(["frobnicate"]).status == 64)
     }
 
