@@ -29,7 +29,7 @@ struct ServeCommand {
         OAUTH_ALLOWED_REDIRECT_URIS, OPENAI_API_KEY, …; the README's configuration table lists them
         all). Flags win over MEMLEDGER_* variables, which win over the aliases.
 
-        A public base URL (--public-base-url, MEMLEDGER_PUBLIC_BASE_URL or PUBLIC_BASE_URL; the older
+        A public base URL (--public-base-url, MEMLEDGER_PUBLIC_BASE_URL or PUBLIC_BASE_URL;
         MEMLEDGER_PUBLIC_URL is read too; the address clients reach, e.g. https://memory.example.com
         behind a TLS proxy) turns on the OAuth authorization server for remote MCP clients; /mcp then
         accepts its access tokens besides API keys; --oauth-access-token-ttl sets their lifetime

@@ -2,7 +2,7 @@ import Foundation
 import Server
 import Testing
 
-/// `serve --help` names every flag `serve` accepts, and nothing it would refuse.
+/// `serve --help` and the README's configuration table name every flag `serve` accepts, and nothing it would refuse.
 @Suite struct ServeOptionsTests {
     static let accepted = ServerConfiguration.valuedFlags.union(ServerConfiguration.switchFlags)
 
@@ -18,5 +18,15 @@ import Testing
         let named = try Self.flags(in: help.stdout)
         #expect(Self.accepted.subtracting(named).isEmpty, "missing from serve --help: \(Self.accepted.subtracting(named).sorted())")
         #expect(named.subtracting(Self.accepted).isEmpty, "serve --help names flags serve refuses: \(named.subtracting(Self.accepted).sorted())")
+    }
+
+    /// The README's configuration table lists the same flags (its first column).
+    @Test func readmeConfigurationTableNamesEveryFlag() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "\n## Configuration\n").dropFirst().first?.components(separatedBy: "\n## ").first)
+        let firstCells = section.split(separator: "\n").filter { $0.hasPrefix("| `--") }.compactMap { $0.split(separator: "|").first }
+        let named = try Self.flags(in: firstCells.joined(separator: " "))
+        #expect(named == Self.accepted, "table lacks \(Self.accepted.subtracting(named).sorted()), has extra \(named.subtracting(Self.accepted).sorted())")
     }
 }
