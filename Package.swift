@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "MCPTests", dependencies: ["MCP", "JSON"]),
         .testTarget(name: "OAuthTests", dependencies: ["OAuth", "HTTP", "Ledger"]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"]),
-        .testTarget(name: "CLITests", dependencies: ["Ledger", "SQLite", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Ledger", "SQLite", "Server", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Memory", "HTTP", "MCP", "OAuth", "Ledger"]),
     ],
     swiftLanguageModes: [.v6]

@@ -105,7 +105,9 @@ class Client:
 def keys(binary, data, *args):
     out = subprocess.run([binary, "keys", *args, "--data", data, "--json"], capture_output=True, text=True, timeout=60)
     check(out.returncode == 0, f"keys {' '.join(args)} exits 0 (got {out.returncode}: {out.stderr.strip()})")
-    return json.loads(out.stdout) if out.stdout.strip() else {}
+    # `keys list --json` prints JSON lines, one key per line; create and revoke print one object.
+    lines = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    return lines if args[0] == "list" else (lines[0] if lines else {})
 
 
 def main():
@@ -137,7 +139,7 @@ def main():
     check(c.call("GET", "/api/v1/memories", key="mlk_" + "A" * 43)[0] == 401, "401 for an unknown key")
     reader = keys(binary, data, "create", "--name", "e2e-reader", "--scopes", "memory.read")["key"]
     writer = keys(binary, data, "create", "--name", "e2e-writer", "--scopes", "memory.read,memory.write")["key"]
-    listed = keys(binary, data, "list")["keys"]
+    listed = keys(binary, data, "list")
     check({k["name"] for k in listed} >= {"owner", "e2e-reader", "e2e-writer"}, "keys list shows every key")
     check(owner not in json.dumps(listed) and reader not in json.dumps(listed), "keys list shows no secret")
     s, h, b = c.call("POST", "/api/v1/memories", key=reader, body={"content": "x"})

@@ -9,6 +9,9 @@ public struct DataDirectory: Sendable {
     /// The one SQLite database: ledger, projections, keys and OAuth state.
     public var database: String { (path as NSString).appendingPathComponent("memledger.sqlite") }
 
+    /// The database's write-ahead log: recent writes live here until a checkpoint copies them into `database`.
+    public var writeAheadLog: String { database + "-wal" }
+
     /// Creates the directory (owner-only permissions) when it does not exist.
     public func create() throws {
         try FileManager.default.createDirectory(

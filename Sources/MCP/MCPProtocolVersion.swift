@@ -5,9 +5,10 @@ public enum MCPProtocolVersion {
     /// The newest revision implemented; the answer to an `initialize` asking for anything unknown.
     public static let latest = "2025-11-25"
 
-    /// Every revision accepted in `initialize` and in the `MCP-Protocol-Version` header, newest first.
-    /// 2024-11-05 is kept for older stdio clients; it differs from 2025-03-26 only in fields we omit.
-    public static let supported: [String] = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+    /// Every revision accepted in `initialize` and in the `MCP-Protocol-Version` header, newest first
+    /// (checklist §2.3). 2024-11-05 is not among them: a client asking for it is offered `latest`
+    /// and decides whether it can speak that (lifecycle, "Version Negotiation").
+    public static let supported: [String] = ["2025-11-25", "2025-06-18", "2025-03-26"]
 
     /// The revision to assume when an HTTP request carries no `MCP-Protocol-Version` header
     /// (checklist §1.8: header absent and version otherwise unknown → 2025-03-26).
@@ -31,10 +32,5 @@ public enum MCPProtocolVersion {
     /// `structuredContent`, `outputSchema` and a tool's top-level `title` arrived in 2025-06-18.
     public static func hasStructuredContent(_ version: String) -> Bool {
         version >= "2025-06-18"
-    }
-
-    /// Tool annotations arrived in 2025-03-26.
-    public static func hasToolAnnotations(_ version: String) -> Bool {
-        version >= "2025-03-26"
     }
 }

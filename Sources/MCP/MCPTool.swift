@@ -64,9 +64,8 @@ public struct MCPTool: Sendable {
         object["description"] = .string(description)
         object["inputSchema"] = inputSchema
         if structured, let outputSchema { object["outputSchema"] = outputSchema }
-        if MCPProtocolVersion.hasToolAnnotations(version) {
-            object["annotations"] = annotations.jsonValue(title: title)
-        }
+        // Annotations arrived in 2025-03-26, the oldest revision supported.
+        object["annotations"] = annotations.jsonValue(title: title)
         return .object(object)
     }
 }

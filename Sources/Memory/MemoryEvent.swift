@@ -1,7 +1,7 @@
 import JSON
 import Ledger
 
-/// The memory stream's event types and their payloads (schema version 1).
+/// The memory stream's event types and their payloads (schema version 1; fields are only ever added, optional).
 ///
 /// Payloads are JSON objects; each event carries the full state it sets, so the projector needs no
 /// earlier event to apply it.
@@ -20,10 +20,14 @@ enum MemoryEvent {
         var agentID: String?
         var runID: String?
 
-        var payload: [UInt8] {
+        var payload: [UInt8] { payload(creation: nil) }
+
+        /// The payload with `creation` beside the state (a `restored` event's).
+        func payload(creation: Creation?) -> [UInt8] {
             var o: JSONObject = ["content": .string(content), "metadata": .object(metadata)]
             if let agentID { o["agent_id"] = .string(agentID) }
             if let runID { o["run_id"] = .string(runID) }
+            creation?.add(to: &o)
             return JSONValue.object(o).serialized()
         }
 
@@ -42,6 +46,42 @@ enum MemoryEvent {
             self.metadata = value["metadata"]?.objectValue ?? JSONObject()
             self.agentID = value["agent_id"]?.stringValue
             self.runID = value["run_id"]?.stringValue
+        }
+    }
+
+    /// Who created a memory and when, as its `added` event recorded them.
+    ///
+    /// A `restored` event carries it (`created_at`, `created_by`), so the memory it brings back keeps
+    /// its creation and only its `updated_*` name the restorer. Restored events written before these
+    /// fields existed have none and project with their own time and provenance, as they always did.
+    struct Creation: Equatable {
+        var at: Timestamp
+        var agentID: String?
+        var clientID: String?
+
+        /// The creation recorded by the stream's first event (`memory.added`).
+        init(of added: RecordedEvent) {
+            at = added.occurredAt
+            agentID = added.provenance.agentID
+            clientID = added.provenance.clientID
+        }
+
+        /// Decodes the fields from a stored payload; nil when absent, unreadable or redacted.
+        init?(payload: [UInt8]?) {
+            guard let payload, let value = try? JSONValue.parse(payload), let text = value["created_at"]?.stringValue,
+                let at = Timestamp(rfc3339: text)
+            else { return nil }
+            self.at = at
+            agentID = value["created_by"]?["agent_id"]?.stringValue
+            clientID = value["created_by"]?["client_id"]?.stringValue
+        }
+
+        /// The fields added to a payload object.
+        func add(to object: inout JSONObject) {
+            object["created_at"] = .string(at.rfc3339)
+            object["created_by"] = [
+                "agent_id": agentID.map(JSONValue.string) ?? .null, "client_id": clientID.map(JSONValue.string) ?? .null,
+            ]
         }
     }
 

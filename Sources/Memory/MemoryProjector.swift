@@ -22,6 +22,8 @@ public struct MemoryProjector: Projector {
     /// thread while the writer applies the previous batch.
     struct Derived: Sendable {
         var state: MemoryEvent.State?
+        /// The creation a `restored` event keeps; nil for every other event and for older restored events.
+        var creation: MemoryEvent.Creation?
         var fingerprint: String
         var metadata: String
         var time: String
@@ -34,6 +36,7 @@ public struct MemoryProjector: Projector {
             default:
                 state = nil
             }
+            creation = event.type == MemoryEvent.restored ? MemoryEvent.Creation(payload: event.payload) : nil
             fingerprint = state.map { ContentNormalizer.fingerprint($0.content) } ?? "redacted:\(event.streamID)"
             let object = state?.metadata ?? JSONObject()
             metadata = object.isEmpty ? "{}" : JSONValue.object(object).serializedString()
@@ -68,6 +71,8 @@ public struct MemoryProjector: Projector {
         let seq = event.position
         let actor = event.provenance
         let userID = event.userID ?? ""
+        let createdAt = derived.creation?.at.rfc3339 ?? derived.time
+        let createdBy = derived.creation.map { ($0.agentID, $0.clientID) } ?? (actor.agentID, actor.clientID)
         try db.run(
             """
             INSERT INTO memories (seq, id, user_id, content, metadata, agent_id, run_id, created_at, updated_at,
@@ -77,8 +82,8 @@ public struct MemoryProjector: Projector {
             """,
             arguments: [
                 .integer(seq), .text(event.streamID), .text(userID), .text(state?.content), .text(derived.metadata),
-                .text(state?.agentID), .text(state?.runID), .text(derived.time), .text(derived.time),
-                .text(actor.agentID), .text(actor.clientID), .text(actor.agentID), .text(actor.clientID),
+                .text(state?.agentID), .text(state?.runID), .text(createdAt), .text(derived.time),
+                .text(createdBy.0), .text(createdBy.1), .text(actor.agentID), .text(actor.clientID),
                 .integer(event.streamVersion), .text(derived.fingerprint), .bool(state == nil), .integer(event.position),
             ])
         guard !defersDerivedTables else { return }

@@ -165,16 +165,23 @@ extension MemoryService {
     }
 
     /// Deletes a live memory; its history stays in the ledger and `restore` can bring it back.
+    /// - Returns: the memory as the delete left it: its last content, with the delete event's
+    ///   version, time and provenance as `version`, `updatedAt` and `updatedBy`.
     public func delete(_ id: String, caller: Caller) async throws -> Memory {
         let key = Self.idempotency(caller, "delete", ["id": .string(id)])
         do {
             return try await ledger.write(idempotency: key, subjects: { [$0.id] }) { tx -> Memory in
-                guard let current = try Self.memory(id, userID: caller.userID, in: tx.db) else { throw MemoryError.notFound(id) }
-                try tx.append(
-                    to: id, expected: .exact(current.version),
+                guard var memory = try Self.memory(id, userID: caller.userID, in: tx.db) else { throw MemoryError.notFound(id) }
+                let recorded = try tx.append(
+                    to: id, expected: .exact(memory.version),
                     events: [NewEvent(type: MemoryEvent.deleted, userID: caller.userID, payload: MemoryEvent.note([:]))],
                     provenance: caller.provenance)
-                return current
+                if let event = recorded.last {
+                    memory.version = event.streamVersion
+                    memory.updatedAt = event.occurredAt
+                    memory.updatedBy = Actor(agentID: event.provenance.agentID, clientID: event.provenance.clientID)
+                }
+                return memory
             }.value
         } catch {
             throw Self.translate(error)

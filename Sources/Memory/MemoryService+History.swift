@@ -77,7 +77,8 @@ extension MemoryService {
         return (state, found)
     }
 
-    /// Brings a deleted memory back with its last content and metadata, as a new event.
+    /// Brings a deleted memory back with its last content and metadata and its original creation
+    /// (time, agent, client), as a new event.
     public func restore(_ id: String, caller: Caller) async throws -> Memory {
         guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
         let model = embedder.model
@@ -91,6 +92,8 @@ extension MemoryService {
             guard let state = Self.state(atVersion: last.streamVersion, of: events).0 else {
                 throw MemoryError(.conflict, "memory \(id) has no content to restore")
             }
+            // The memory keeps who created it and when; the restorer is its last changer.
+            let creation = events.first.flatMap { $0.type == MemoryEvent.added ? MemoryEvent.Creation(of: $0) : nil }
             if let other = try tx.db.first(
                 "SELECT id FROM memories WHERE user_id = ? AND fingerprint = ?",
                 [.text(caller.userID), .text(ContentNormalizer.fingerprint(state.content))], { $0.string(0) })
@@ -99,7 +102,7 @@ extension MemoryService {
             }
             try tx.append(
                 to: id, expected: .exact(last.streamVersion),
-                events: [NewEvent(type: MemoryEvent.restored, userID: caller.userID, payload: state.payload)],
+                events: [NewEvent(type: MemoryEvent.restored, userID: caller.userID, payload: state.payload(creation: creation))],
                 provenance: caller.provenance)
             try Self.storeCachedVector(for: id, content: state.content, model: model, in: tx.db)
             return try Self.memory(id, userID: caller.userID, in: tx.db)!

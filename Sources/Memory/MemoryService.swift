@@ -76,6 +76,9 @@ public final class MemoryService: Sendable {
     /// How many times the embedder failed since start (for `/metrics`).
     public var embedderErrorCount: Int { embedderFailures.load(ordering: .relaxed) }
 
+    /// The event types the memory domain appends (`memory.*`).
+    public static let eventTypes = MemoryEvent.all
+
     public func close() { ledger.close() }
 
     // MARK: - Shared validation

@@ -10,6 +10,7 @@ enum AuthEvents {
     static let consentGranted = "auth.consent_granted"
     static let consentDenied = "auth.consent_denied"
     static let tokenFamilyRevoked = "auth.token_family_revoked"
+    static let all = [clientRegistered, clientRevoked, consentGranted, consentDenied, tokenFamilyRevoked]
 
     static func stream(for clientID: String) -> String { "auth:\(clientID)" }
 

@@ -2,6 +2,9 @@ import Ledger
 
 /// Operator work on registered clients, for `memledger clients list|revoke`.
 public enum OAuthAdministration {
+    /// The event types the authorization server appends (`auth.client_*`, `auth.consent_*`, …).
+    public static let eventTypes = AuthEvents.all
+
     /// Every client ever registered and not forgotten, oldest first, with its live grants.
     public static func clients(in ledger: Ledger, now: Timestamp = .now()) throws -> [OAuthClientInfo] {
         try ledger.read { db in try OAuthStore.allClients(in: db, now: now.milliseconds) }

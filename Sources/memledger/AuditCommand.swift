@@ -1,6 +1,9 @@
 import Foundation
 import JSON
 import Ledger
+import Memory
+import OAuth
+import Server
 
 /// `memledger audit`: who did what, from the ledger's envelopes (never payloads, so never content).
 struct AuditCommand: CLICommand {
@@ -12,7 +15,8 @@ struct AuditCommand: CLICommand {
         Lists ledger events in position order with their provenance: time, type, memory, user, agent,
         client (API key name or OAuth client), actor and transport. TYPE is a full type such as
         memory.added or auth.key_created, or a memory event's short name (added, updated, deleted,
-        restored, redacted). TIME is RFC 3339; --since and --until are inclusive.
+        restored, redacted); an unknown type is a usage error that lists the known ones. TIME is
+        RFC 3339; --since and --until are inclusive.
         A summary per client of adds, updates, deletes, restores and redactions follows the table.
 
           --summary   only the per-client summary
@@ -20,6 +24,9 @@ struct AuditCommand: CLICommand {
         Exit: 0 done, 64 bad arguments, 69 no data directory.
         """
     static let valued: Set<String> = ["data", "agent", "client", "user", "type", "memory", "since", "until", "after", "limit"]
+
+    /// Every event type memledger appends: the memory domain's, the API keys' and OAuth's.
+    static let knownTypes = MemoryService.eventTypes + APIKeyStore.eventTypes + OAuthAdministration.eventTypes
 
     let context: OperatorContext
     let filter: EventFilter
@@ -32,7 +39,13 @@ struct AuditCommand: CLICommand {
         context = OperatorContext(args)
         var filter = EventFilter(streamID: args["memory"], userID: args["user"], agentID: args["agent"], clientID: args["client"])
         if let types = args["type"] {
-            filter.types = types.split(separator: ",").map { $0.contains(".") ? String($0) : "memory.\($0)" }
+            filter.types = try types.split(separator: ",").map { name throws(UsageError) in
+                let type = name.contains(".") ? String(name) : "memory.\(name)"
+                guard Self.knownTypes.contains(type) else {
+                    throw UsageError("unknown event type '\(name)'; known types: \(Self.knownTypes.joined(separator: ", "))")
+                }
+                return type
+            }
         }
         for (name, keyPath) in [("since", \EventFilter.since), ("until", \EventFilter.until)] {
             if let text = args[name] {

@@ -12,6 +12,7 @@ struct ClientsCommand: CLICommand {
         list    every registered OAuth client: id, name, redirect URIs, auth method, when it was
                 registered and first approved, and how many live grants it holds
         revoke  revoke a client and every token issued to it (recorded as auth.client_revoked)
+        --json  list: JSON lines, one client per line; revoke: one JSON object
 
         Exit: 0 done, 1 no such live client, 64 bad arguments, 69 no data directory.
         """
@@ -43,7 +44,7 @@ struct ClientsCommand: CLICommand {
         case .list:
             let clients = try OAuthAdministration.clients(in: service.ledger)
             if context.json {
-                context.emit(.array(clients.map(\.json)))
+                for client in clients { context.emit(client.json) }
             } else if clients.isEmpty {
                 print("no OAuth clients registered")
             } else {

@@ -14,6 +14,7 @@ struct KeysCommand {
         becomes the client_id on the events it writes. Scopes default to memory.read,memory.write;
         the user defaults to MEMLEDGER_DEFAULT_USER_ID / MEM0_DEFAULT_USER_ID or "default".
         Creation and revocation are recorded in the ledger as auth.key_created / auth.key_revoked.
+        --json prints one JSON object; for list, JSON lines (one key per line, never a secret).
         """
 
     let args: Arguments
@@ -66,12 +67,12 @@ struct KeysCommand {
         case "list":
             let keys = try store.list()
             if json {
-                printJSON(["keys": keys.map { key -> [String: Any] in
+                for key in keys {
                     var o: [String: Any] = ["name": key.name, "user_id": key.userID, "scopes": key.scopes.map(\.rawValue).sorted(),
                                             "created_at": key.createdAt.rfc3339, "revoked": key.isRevoked]
                     if let revoked = key.revokedAt { o["revoked_at"] = revoked.rfc3339 }
-                    return o
-                }])
+                    printJSON(o)
+                }
             } else if keys.isEmpty {
                 print("no keys (the first `memledger serve` creates the owner key)")
             } else {

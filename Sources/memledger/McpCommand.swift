@@ -12,25 +12,23 @@ import Server
 /// Standard output carries only JSON-RPC; diagnostics go to standard error.
 struct McpCommand: CLICommand {
     static let help = """
-        usage: memledger mcp [--data DIR] [--agent NAME] [--user USER_ID] [embedder options of serve]
+        usage: memledger mcp [--data DIR] [--agent NAME] [--user USER_ID] [--content-limit BYTES]
+                             [--embedder builtin|openai|minilm] [--embed-base-url URL] [--embed-model NAME]
+                             [--embed-api-key KEY] [--model-dir DIR]
 
         Serves the memory tools (add_memory, search_memories, …) over stdio for a local MCP client.
         --agent NAME   the agent_id recorded on writes that name none (default: MEMLEDGER_AGENT or "stdio")
         --user ID      whose memories to use (default: MEMLEDGER_DEFAULT_USER_ID, MEM0_DEFAULT_USER_ID or "default")
-        --embedder, --embed-base-url, --embed-model, --embed-api-key, --model-dir, --content-limit
-                       as for `memledger serve`, and read from the same variables; give the same
-                       values as the server on this data directory. When the stored vectors come
-                       from another embedder, searches rank by keywords and the server embeds new memories.
+        The embedder options and --content-limit are those of `memledger serve`, read from the same
+        variables; give the same values as the server on this data directory. When the stored vectors
+        come from another embedder, searches rank by keywords and the server embeds new memories.
 
         Example (Claude Code):  claude mcp add memledger -- memledger mcp --data ~/.memledger --agent claude-code
         """
 
     /// The `serve` settings that also shape a stdio process: where the data is, whose it is, and
     /// how content is limited and embedded.
-    /// Spelled exactly as `serve` spells them (`ServerConfiguration.valuedFlags`): `resolve` reads only those names.
-    static let sharedWithServe: Set<String> = [
-        "data", "embedder", "embed-base-url", "embed-model", "embed-api-key", "model-dir", "content-limit",
-    ]
+    static let sharedWithServe = Set(ServerConfiguration.embedderFlags).union(["data", "content-limit"])
     static let valued: Set<String> = sharedWithServe.union(["agent", "user"])
 
     let configuration: ServerConfiguration
@@ -70,7 +68,7 @@ struct McpCommand: CLICommand {
             principal: principal, scopes: Set(principal.scopes.map(\.rawValue)), agentName: agent, transport: "stdio")
         let stdio = MCPStdio(
             server: MemoryTools.server(service: service, version: memledgerVersion), baseContext: context)
-        printError("mcp: serving \(configuration.dataDirectory) over stdio as agent '\(agent)'")
+        printError("mcp: serving \(configuration.dataDirectory) over stdio as agent '\(agent)', embedder '\(service.embedder.model)'")
         try blocking { await stdio.run() }
         return .ok
     }

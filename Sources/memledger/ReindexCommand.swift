@@ -18,7 +18,7 @@ struct ReindexCommand: CLICommand {
         MEMLEDGER_EMBEDDER / MEMLEDGER_MODEL_DIR / MEMLEDGER_EMBED_* variables). Run it while no server is
         running on this data directory, then start the server with that embedder.
         """
-    static let valued: Set<String> = ["data", "embedder", "model-dir", "embed-base-url", "embed-model", "embed-api-key"]
+    static let valued = Set(ServerConfiguration.embedderFlags).union(["data"])
 
     let context: OperatorContext
     let settings: EmbedderSettings

@@ -10,24 +10,31 @@ import Server
 /// `memledger serve`: the HTTP server (REST, MCP) on one data directory.
 struct ServeCommand {
     static let help = """
-        usage: memledger serve [--host H] [--port P] [--data DIR] [--embedder builtin|openai|minilm]
-                               [--embed-base-url URL] [--embed-model NAME] [--model-dir DIR]
-                               [--body-limit BYTES] [--content-limit BYTES] [--default-user ID]
+        usage: memledger serve [--host H] [--port P] [--data DIR] [--default-user ID]
+                               [--body-limit BYTES] [--content-limit BYTES]
+                               [--embedder builtin|openai|minilm] [--embed-base-url URL] [--embed-model NAME]
+                               [--embed-api-key KEY] [--model-dir DIR]
                                [--public-base-url URL] [--oauth-allowed-redirect-uris LIST]
                                [--oauth-access-token-ttl SECONDS] [--oauth-auto-approve]
-                               [--allowed-hosts LIST] [--allowed-origins LIST]
-                               [--trust-forwarded-for] [--log-level LEVEL]
+                               [--allowed-hosts LIST] [--allowed-origins LIST] [--trust-forwarded-for]
+                               [--auth-failures-per-minute N] [--max-in-flight N] [--log-level LEVEL]
 
         Serves the REST API under /api/v1, MCP at /mcp, /healthz, /readyz, /metrics, /openapi.json.
-        Defaults: 127.0.0.1:8765, data in ./data, the built-in embedder. Every flag has a MEMLEDGER_*
-        variable (MEMLEDGER_PORT, MEMLEDGER_DATA_DIR, …); MEM0_API_KEY, MEM0_DEFAULT_USER_ID,
-        PUBLIC_BASE_URL, OAUTH_ALLOWED_REDIRECT_URIS, TRUST_FORWARDED_FOR and LOG_LEVEL are read too.
+        Defaults: 127.0.0.1:8765, data in ./data, the built-in embedder, 1MiB bodies, 32KiB per memory,
+        10 failed authentications per minute per address (then 429), 512 requests at once (then 503).
+        Every flag but --oauth-auto-approve has a MEMLEDGER_* variable, mostly the flag's name
+        (MEMLEDGER_PORT, MEMLEDGER_EMBED_API_KEY, MEMLEDGER_MAX_IN_FLIGHT, …; the data directory is
+        MEMLEDGER_DATA_DIR, the default user MEMLEDGER_DEFAULT_USER_ID). The mem0 server's names and
+        other common aliases are read too (MEM0_API_KEY, MEM0_DEFAULT_USER_ID, PUBLIC_BASE_URL, PORT,
+        OAUTH_ALLOWED_REDIRECT_URIS, OPENAI_API_KEY, …; the README's configuration table lists them
+        all). Flags win over MEMLEDGER_* variables, which win over the aliases.
 
-        A public base URL (--public-base-url, MEMLEDGER_PUBLIC_URL or PUBLIC_BASE_URL; the address
-        clients reach, e.g. https://memory.example.com behind a TLS proxy) turns on the OAuth
-        authorization server for remote MCP clients; /mcp then accepts its access tokens besides API
-        keys. --oauth-auto-approve grants consent without the form: for tests only, refused unless
-        both the bind address and the public base URL are loopback.
+        A public base URL (--public-base-url, MEMLEDGER_PUBLIC_BASE_URL or PUBLIC_BASE_URL;
+        MEMLEDGER_PUBLIC_URL is read too; the address clients reach, e.g. https://memory.example.com
+        behind a TLS proxy) turns on the OAuth authorization server for remote MCP clients; /mcp then
+        accepts its access tokens besides API keys; --oauth-access-token-ttl sets their lifetime
+        (default 3600 seconds). --oauth-auto-approve grants consent without the form: for tests only,
+        refused unless both the bind address and the public base URL are loopback.
         On a loopback bind /mcp accepts only loopback Host names and the public host; --allowed-hosts
         (MEMLEDGER_ALLOWED_HOSTS) adds names such as a proxy's, `*` turns the check off.
         --allowed-origins (MEMLEDGER_ALLOWED_ORIGINS) adds browser origins beyond the MCP Inspector's.

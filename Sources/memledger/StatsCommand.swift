@@ -11,9 +11,11 @@ struct StatsCommand: CLICommand {
         usage: memledger stats [--data DIR] [--user USER] [--json]
 
         Shows the chain head, events by type, live memories per user, the first and last event times
-        and the database size. --user limits the counts to one user.
+        and the database size: memledger.sqlite and its -wal file, which holds recent writes until a
+        checkpoint (while a server runs, most of the data can be there). --user limits the counts to
+        one user.
 
-          --json   one JSON object
+          --json   one JSON object (database_bytes includes wal_bytes)
         Exit: 0 done, 64 bad arguments, 69 no data directory.
         """
     static let valued: Set<String> = ["data", "user"]
@@ -44,7 +46,11 @@ struct StatsCommand: CLICommand {
                 } ?? (nil, nil)
             )
         }
-        let size = ((try? FileManager.default.attributesOfItem(atPath: context.data.database)[.size]) as? NSNumber)?.int64Value ?? 0
+        func bytes(_ path: String) -> Int64 {
+            ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
+        }
+        let wal = bytes(context.data.writeAheadLog)
+        let size = bytes(context.data.database) + wal
         let memories = byUser.reduce(0) { $0 + $1.1 }
         let events = byType.reduce(0) { $0 + $1.1 }
         if context.json {
@@ -53,6 +59,7 @@ struct StatsCommand: CLICommand {
                 "events_by_type": .object(JSONObject(byType.map { ($0.0, JSONValue.int($0.1)) })),
                 "memories": .int(memories), "memories_by_user": .object(JSONObject(byUser.map { ($0.0, JSONValue.int($0.1)) })),
                 "first_event_at": JSONValue(span.0), "last_event_at": JSONValue(span.1), "database_bytes": .int(size),
+                "wal_bytes": .int(wal),
             ])
         } else {
             print("head: \(head.description)")
@@ -60,7 +67,7 @@ struct StatsCommand: CLICommand {
             for (type, n) in byType { print("  \(type.padding(toLength: 24, withPad: " ", startingAt: 0)) \(n)") }
             print("live memories: \(memories)")
             for (u, n) in byUser { print("  \(u.padding(toLength: 24, withPad: " ", startingAt: 0)) \(n)") }
-            print("database: \(size) bytes")
+            print("database: \(size) bytes including the -wal file (\(wal) bytes)")
         }
         return .ok
     }

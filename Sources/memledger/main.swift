@@ -11,7 +11,7 @@ let usage = """
       serve            run the HTTP server (REST API, MCP)
       mcp              the memory tools over stdio for a local MCP client (Claude Code, Codex, …)
       keys             create, list or revoke API keys
-      clients          list or revoke OAuth clients
+      clients          list or revoke OAuth clients (clients list | clients revoke ID)
     inspect and prove:
       verify           check the hash chain, payload digests and projections against a rebuild
       audit            who changed what: events with provenance, and a summary per client
@@ -30,8 +30,7 @@ let usage = """
       restore-backup   a backup into a new data directory, verified before use
       import-mem0      memories from mem0 list output
       import-mcp-memory  memories from the MCP reference memory server's memory.jsonl
-    remote access:
-      clients          list or revoke OAuth clients (clients list | clients revoke ID)
+    other:
       --version        print the version
 
     Every command takes --help. Data lives in ./data unless --data DIR or MEMLEDGER_DATA_DIR says otherwise.

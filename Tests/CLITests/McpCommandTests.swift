@@ -1,10 +1,13 @@
 import Foundation
+import Server
 import SQLite
 import TestSupport
 import Testing
 
-/// `memledger mcp`: the memory tools over stdio, configured like `serve`.
+/// `memledger mcp` takes the embedder settings under the names `serve` and `reindex` use.
 @Suite struct McpCommandTests {
+    static let embedderFlags = ServerConfiguration.embedderFlags.map { "--\($0)" }
+
     /// The embedder flags are spelled as `serve` spells them, and they take effect: the memory
     /// added over stdio is embedded by the configured OpenAI-compatible server and model.
     @Test func theEmbedderFlagsOfServeChooseTheEmbedder() throws {
@@ -26,5 +29,26 @@ import Testing
         #expect(embedder.requests.contains { $0.model == "fake-embed-small" && $0.authorization == "Bearer sk-test" && $0.inputs == ["prefers tabs over spaces"] })
         let models = try Connection(path: dir.database).query("SELECT DISTINCT model FROM memory_vectors") { $0.string(0) }
         #expect(models.count == 1 && models[0].contains("fake-embed-small"), "\(models)")
+    }
+
+    @Test func theMinilmEmbedderNeedsAModelDirectory() throws {
+        let dir = TempDirectory()
+        let run = try memledger(["mcp", "--data", dir.path, "--embedder", "minilm"], input: Data())
+        #expect(run.status == 64 && run.stderr.contains("--model-dir"), "\(run.stderr)")
+    }
+
+    @Test(arguments: ["--embedder-url", "--embedder-model"])
+    func namesServeDoesNotTakeAreRefused(_ flag: String) throws {
+        let dir = TempDirectory()
+        let run = try memledger(["mcp", "--data", dir.path, flag, "x"], input: Data())
+        #expect(run.status == 64 && run.stderr.contains("unknown option \(flag)"), "\(run.stderr)")
+    }
+
+    @Test(arguments: ["serve", "mcp", "reindex"])
+    func helpNamesEveryEmbedderFlag(_ command: String) throws {
+        let help = try memledger([command, "--help"])
+        #expect(help.status == 0)
+        for flag in Self.embedderFlags { #expect(help.stdout.contains(flag), "\(command) --help lacks \(flag)") }
+        #expect(!help.stdout.contains("--embedder-"), "\(command) --help names a flag nothing reads")
     }
 }

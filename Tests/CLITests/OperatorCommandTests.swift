@@ -20,6 +20,11 @@ import Testing
     @Test func topLevelHelpListsTheCommandsAndUnknownCommandsAreUsageErrors() throws {
         let help = try memledger(["--help"])
         for command in Self.commands where !command.hasPrefix("debug") { #expect(help.stdout.contains(command)) }
+        // Each command is listed once: the first word of every indented entry.
+        let listed = help.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.hasPrefix("    ") }
+            .compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(listed.count == Set(listed).count, "listed twice: \(Dictionary(grouping: listed) { $0 }.filter { $1.count > 1 }.keys.sorted())")
+        #expect(listed.contains("clients") && listed.contains("keys") && listed.contains("mcp"))
         #expect(try memledger(["frobnicate"]).status == 64)
     }
 
@@ -53,6 +58,19 @@ import Testing
         let table = try memledger(["audit", "--data", seeded.path])
         #expect(table.stdout.contains("CLIENT"))
         #expect(table.stdout.contains("memory.added"))
+    }
+
+    @Test func auditRefusesAnUnknownTypeListingTheKnownOnes() throws {
+        let seeded = try SeededLedger(memories: 4)
+        let bogus = try memledger(["audit", "--data", seeded.path, "--type", "added,bogus"])
+        #expect(bogus.status == 64)
+        #expect(bogus.stdout.isEmpty, "no table before the refusal")
+        for type in ["'bogus'", "memory.added", "memory.redacted", "auth.key_created", "auth.client_registered", "auth.token_family_revoked"] {
+            #expect(bogus.stderr.contains(type), "\(bogus.stderr)")
+        }
+        #expect(try memledger(["audit", "--data", seeded.path, "--type", "memory.bogus"]).status == 64)
+        let known = try memledger(["audit", "--data", seeded.path, "--type", "restored,auth.key_created,auth.consent_granted", "--json"])
+        #expect(known.status == 0 && known.lines.isEmpty, "known types with no events are an empty answer")
     }
 
     @Test func historyRestoreRevertAndRedactAppendEventsAsTheOperator() throws {
@@ -115,6 +133,18 @@ import Testing
         #expect(try db.scalarInt("SELECT count(*) FROM events e JOIN event_payloads p USING (position) WHERE e.user_id = 'bob' AND e.type <> 'memory.redacted'") == 0)
         #expect(try memledger(["verify", "--data", seeded.path]).status == 0)
         #expect(try memledger(["stats", "--data", seeded.path]).stdout.contains("live memories:"))
+    }
+
+    @Test func statsCountsTheWriteAheadLogInTheDatabaseSize() throws {
+        let seeded = try SeededLedger(memories: 20)
+        func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        let stats = try memledger(["stats", "--data", seeded.path, "--json"]).object
+        let wal = size(seeded.database + "-wal")
+        #expect(wal > 0, "the seeded writes are still in the WAL")
+        #expect(stats["wal_bytes"] as? Int == wal)
+        #expect(stats["database_bytes"] as? Int == size(seeded.database) + wal)
+        let text = try memledger(["stats", "--data", seeded.path]).stdout
+        #expect(text.contains("database: \(size(seeded.database) + wal) bytes including the -wal file (\(wal) bytes)"))
     }
 
     @Test func replayBuildsTheStoreAsItWasAtAPositionOrTime() throws {

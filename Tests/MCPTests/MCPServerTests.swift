@@ -7,7 +7,7 @@ import Testing
 
     @Test(arguments: [
         ("2025-11-25", "2025-11-25"), ("2025-06-18", "2025-06-18"), ("2025-03-26", "2025-03-26"),
-        ("2024-11-05", "2024-11-05"), ("2026-07-28", "2025-11-25"), ("1999-01-01", "2025-11-25"), ("", "2025-11-25"),
+        ("2024-11-05", "2025-11-25"), ("2026-07-28", "2025-11-25"), ("1999-01-01", "2025-11-25"), ("", "2025-11-25"),
     ])
     func negotiatesVersion(requested: String, expected: String) async throws {
         let message = request("initialize", ["protocolVersion": .string(requested), "capabilities": [:], "clientInfo": ["name": "t", "version": "1"]])
@@ -89,9 +89,8 @@ import Testing
         ["jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": ["name": "echo", "arguments": ["text": "hi"]]],
     ]
 
-    @Test(arguments: ["2025-03-26", "2024-11-05"])
-    func batchesWorkIn2025_03_26(version: String) async throws {
-        let reply = await server.respond(to: batch, context: context(version: version))
+    @Test func batchesWorkIn2025_03_26() async throws {
+        let reply = await server.respond(to: batch, context: context(version: "2025-03-26"))
         let responses = try #require(reply.body?.arrayValue)
         #expect(responses.count == 3)
         #expect(responses[0] == ["jsonrpc": "2.0", "id": 1, "result": [:]])
@@ -153,8 +152,6 @@ import Testing
         #expect(echo["title"] == nil)
         #expect(echo["outputSchema"] == nil)
         #expect(echo["annotations"]?["title"] == "Echo")
-        let oldest = await server.respond(to: request("tools/list"), context: context(version: "2024-11-05"))
-        #expect(oldest.body?["result"]?["tools"]?[0]?["annotations"] == nil)
     }
 
     @Test func unknownCursorIsInvalidParams() async throws {

@@ -7,8 +7,9 @@ import Testing
 import Glibc
 #endif
 
-/// Runs the stdio loop over two real pipes: the test writes requests and reads answers.
-@Test func stdioLoopOverPipes() async throws {
+/// Runs the stdio loop over two real pipes: writes `lines` (in two uneven pieces, so a message
+/// straddles reads), closes the input and returns everything the server wrote and logged.
+func runStdio(_ lines: [String]) async -> (output: [UInt8], logs: [String]) {
     var toServer: [Int32] = [0, 0]
     var fromServer: [Int32] = [0, 0]
     #expect(pipe(&toServer) == 0)
@@ -20,21 +21,11 @@ import Glibc
         input: toServer[0], output: fromServer[1],
         log: { line in logs.withLock { $0.append(line) } })
 
-    let lines = [
-        #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
-        #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
-        "",
-        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"我对坚果过敏 🥜 Zoë\"}}}\r",
-        "{not json",
-        #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"store","arguments":{"fact":"x"}}}"#,
-        #"[{"jsonrpc":"2.0","id":4,"method":"ping"}]"#,
-        #"{"jsonrpc":"2.0","id":5,"method":"ping"}"#,
-    ]
     let input = Array((lines.joined(separator: "\n") + "\n").utf8)
-    // Write in two uneven pieces so a message straddles reads.
-    #expect(MCPStdio.writeAll(toServer[1], Array(input[..<50])))
+    let split = min(50, input.count)
+    #expect(MCPStdio.writeAll(toServer[1], Array(input[..<split])))
     let running = Task { await stdio.run() }
-    #expect(MCPStdio.writeAll(toServer[1], Array(input[50...])))
+    #expect(MCPStdio.writeAll(toServer[1], Array(input[split...])))
     close(toServer[1])
     await running.value
     close(fromServer[1])
@@ -48,6 +39,21 @@ import Glibc
     }
     close(fromServer[0])
     close(toServer[0])
+    return (output, logs.withLock { $0 })
+}
+
+@Test func stdioLoopOverPipes() async throws {
+    let lines = [
+        #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+        #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+        "",
+        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"我对坚果过敏 🥜 Zoë\"}}}\r",
+        "{not json",
+        #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"store","arguments":{"fact":"x"}}}"#,
+        #"[{"jsonrpc":"2.0","id":4,"method":"ping"}]"#,
+        #"{"jsonrpc":"2.0","id":5,"method":"ping"}"#,
+    ]
+    let (output, logged) = await runStdio(lines)
 
     let answers = try output.split(separator: UInt8(ascii: "\n")).map { try JSONValue.parse($0) }
     try #require(answers.count == 6)
@@ -63,9 +69,21 @@ import Glibc
     #expect(answers[4]["error"]?["code"] == -32600, "no batches after negotiating 2025-06-18")
     #expect(answers[5] == ["jsonrpc": "2.0", "id": 5, "result": [:]])
     #expect(String(decoding: output, as: UTF8.self).contains("我对坚果过敏 🥜 Zoë"))
-    let logged = logs.withLock { $0 }
     #expect(logged.count == 1)
     #expect(logged.allSatisfy { !$0.contains("not json") })
+}
+
+/// A client asking for a revision this server does not speak (2024-11-05) is offered the latest,
+/// which then governs the rest of the stream (lifecycle, "Version Negotiation").
+@Test func stdioOffersTheLatestRevisionForAnUnsupportedOne() async throws {
+    let (output, _) = await runStdio([
+        #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"old","version":"1"}}}"#,
+        #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"v"}}}"#,
+    ])
+    let answers = try output.split(separator: UInt8(ascii: "\n")).map { try JSONValue.parse($0) }
+    try #require(answers.count == 2)
+    #expect(answers[0]["result"]?["protocolVersion"] == "2025-11-25")
+    #expect(answers[1]["result"]?["structuredContent"]?["version"] == "2025-11-25")
 }
 
 @Test func readLinesSplitsAndDiscardsOverlongLines() throws {

@@ -141,7 +141,7 @@ let pingBody = #"{"jsonrpc":"2.0","id":2,"method":"ping"}"#
         #expect(response.json?["result"]?["content"]?[0]?["text"]?.stringValue?.contains("\"version\":\"\(version)\"") == true)
     }
 
-    @Test(arguments: ["2026-07-28", "1.0", "garbage"])
+    @Test(arguments: ["2024-11-05", "2026-07-28", "1.0", "garbage"])
     func unsupportedHeaderIs400(_ version: String) async {
         let response = await http.send(body: pingBody, headers: [("MCP-Protocol-Version", version)])
         #expect(response.status == 400)

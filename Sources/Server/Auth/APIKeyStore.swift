@@ -14,6 +14,11 @@ public struct APIKeyStore: Sendable {
 
     public init(ledger: Ledger) { self.ledger = ledger }
 
+    static let keyCreated = "auth.key_created"
+    static let keyRevoked = "auth.key_revoked"
+    /// The event types the key store appends.
+    public static let eventTypes = [keyCreated, keyRevoked]
+
     static let columns = "name, user_id, scopes, created_at, revoked_at"
 
     static func key(_ row: Row) -> APIKey {
@@ -109,7 +114,7 @@ public struct APIKeyStore: Sendable {
         let payload: JSONValue = ["name": .string(name), "user_id": .string(userID), "scopes": .array(scopes.map(\.rawValue).sorted().map(JSONValue.string))]
         try tx.append(
             to: "auth:key:\(name)", expected: .noStream,
-            events: [NewEvent(type: "auth.key_created", userID: userID, payload: payload.serialized())], provenance: provenance)
+            events: [NewEvent(type: Self.keyCreated, userID: userID, payload: payload.serialized())], provenance: provenance)
         return key
     }
 
@@ -123,7 +128,7 @@ public struct APIKeyStore: Sendable {
         key.revokedAt = now
         let payload: JSONValue = ["name": .string(name), "user_id": .string(key.userID)]
         try tx.append(
-            to: "auth:key:\(name)", events: [NewEvent(type: "auth.key_revoked", userID: key.userID, payload: payload.serialized())],
+            to: "auth:key:\(name)", events: [NewEvent(type: Self.keyRevoked, userID: key.userID, payload: payload.serialized())],
             provenance: provenance)
         return key
     }

@@ -5,12 +5,15 @@ extension ServerConfiguration {
         init(_ description: String) { self.description = description }
     }
 
+    /// The flags that choose the embedder, in the order help texts list them: the same names for
+    /// every command that embeds (`serve`, `mcp`, `reindex`), read by `resolve`.
+    public static let embedderFlags = ["embedder", "embed-base-url", "embed-model", "embed-api-key", "model-dir"]
+
     /// The flags `serve` accepts (each takes a value); `--trust-forwarded-for` is a switch.
-    public static let valuedFlags: Set<String> = [
-        "host", "port", "data", "body-limit", "content-limit", "embedder", "embed-base-url", "embed-model", "embed-api-key",
-        "model-dir", "default-user", "public-base-url", "oauth-allowed-redirect-uris", "log-level", "auth-failures-per-minute", "max-in-flight",
-        "oauth-access-token-ttl", "allowed-hosts", "allowed-origins",
-    ]
+    public static let valuedFlags: Set<String> = Set(embedderFlags).union([
+        "host", "port", "data", "body-limit", "content-limit", "default-user", "public-base-url", "oauth-allowed-redirect-uris",
+        "log-level", "auth-failures-per-minute", "max-in-flight", "oauth-access-token-ttl", "allowed-hosts", "allowed-origins",
+    ])
 
     /// The flags `serve` accepts without a value.
     public static let switchFlags: Set<String> = ["trust-forwarded-for", "oauth-auto-approve"]

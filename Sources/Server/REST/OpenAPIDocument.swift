@@ -973,7 +973,7 @@ enum OpenAPIDocument {
   },
   "/api/v1/memories/{id}/restore": {
    "post": {
-    "summary": "Bring a deleted memory back",
+    "summary": "Bring a deleted memory back; it keeps its created_at and created_by",
     "operationId": "restoreMemory",
     "security": [
      {
@@ -1837,7 +1837,8 @@ enum OpenAPIDocument {
       "type": "string"
      },
      "version": {
-      "type": "integer"
+      "type": "integer",
+      "description": "the version of the delete event, as history shows it"
      }
     }
    },

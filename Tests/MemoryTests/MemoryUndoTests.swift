@@ -1,0 +1,75 @@
+import Foundation
+import JSON
+import Ledger
+import SQLite
+import Testing
+
+@testable import Memory
+
+/// Restore and revert change a memory's content, never who created it or when.
+@Suite struct MemoryUndoTests {
+    func rebuiltEqualsLive(_ store: Store, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let rebuilt = store.dir + "/rebuilt-\(UUID().uuidString).sqlite"
+        try MemoryRebuilder.rebuild(from: store.service.ledger, into: rebuilt)
+        let open = { (path: String) in try MemoryRebuilder.snapshot(of: try Connection(path: path, options: .init(mode: .readOnly))) }
+        #expect(try open(store.database) == open(rebuilt), "incremental differs from rebuilt", sourceLocation: sourceLocation)
+    }
+
+    @Test func restoreKeepsTheCreationAndNamesTheRestorerAsLastChanger() async throws {
+        let clock = ScriptedClock([1_000, 2_000, 3_000, 4_000, 5_000])
+        let store = try Store(clock: { clock.next() })
+        let added = try await store.service.add("likes green tea", by: caller("codex", client: "key-1"))
+        _ = try await store.service.update(added.id, content: "likes black tea", caller: caller("claude", client: "key-2"))
+        _ = try await store.service.delete(added.id, caller: caller("claude", client: "key-2"))
+        let restored = try await store.service.restore(added.id, caller: caller("ops", client: "cli"))
+
+        #expect(restored.createdAt == Timestamp(milliseconds: 1_000))
+        #expect(restored.createdBy == Actor(agentID: "codex", clientID: "key-1"))
+        #expect(restored.agentID == "codex")
+        #expect(restored.updatedAt == Timestamp(milliseconds: 4_000))
+        #expect(restored.updatedBy == Actor(agentID: "ops", clientID: "cli"))
+        #expect(restored.content == "likes black tea" && restored.version == 4)
+        #expect(try store.service.get(added.id, caller: caller()) == restored)
+        try rebuiltEqualsLive(store)
+
+        let reverted = try await store.service.revert(added.id, toVersion: 1, caller: caller("chatgpt", client: "key-3"))
+        #expect(reverted.content == "likes green tea")
+        #expect(reverted.createdAt == added.createdAt && reverted.createdBy == added.createdBy && reverted.agentID == "codex")
+        #expect(reverted.updatedAt == Timestamp(milliseconds: 5_000))
+        #expect(reverted.updatedBy == Actor(agentID: "chatgpt", clientID: "key-3"))
+        try rebuiltEqualsLive(store)
+    }
+
+    @Test func aRestoreAfterAnEarlierRestoreStillKeepsTheFirstCreation() async throws {
+        let store = try Store()
+        let added = try await store.service.add("lives in Porto", by: caller("codex", client: "key-1"))
+        for restorer in ["a", "b"] {
+            _ = try await store.service.delete(added.id, caller: caller(restorer))
+            let restored = try await store.service.restore(added.id, caller: caller(restorer, client: "key-\(restorer)"))
+            #expect(restored.createdAt == added.createdAt && restored.createdBy == added.createdBy)
+            #expect(restored.updatedBy == Actor(agentID: restorer, clientID: "key-\(restorer)"))
+        }
+        try rebuiltEqualsLive(store)
+    }
+
+    /// A `memory.restored` event stored before it carried the creation (payload: the state alone)
+    /// still projects as it always did: created by the restorer, at the restore's time.
+    @Test func aRestoredEventWithoutTheCreationProjectsAsBefore() async throws {
+        let clock = ScriptedClock([1_000, 2_000, 3_000])
+        let store = try Store(clock: { clock.next() })
+        let added = try await store.service.add("old shape", by: caller("codex", client: "key-1"))
+        _ = try await store.service.delete(added.id, caller: caller())
+        let oldPayload = Array(#"{"content":"old shape","metadata":{}}"#.utf8)
+        let restorer = Provenance(agentID: "ops", clientID: "cli", transport: .cli)
+        _ = try await store.service.ledger.write { tx in
+            try tx.append(
+                to: added.id, expected: .exact(2),
+                events: [NewEvent(type: MemoryEvent.restored, userID: "alice", payload: oldPayload)], provenance: restorer)
+        }
+        let memory = try store.service.get(added.id, caller: caller())
+        #expect(memory.content == "old shape" && memory.version == 3)
+        #expect(memory.createdAt == Timestamp(milliseconds: 3_000))
+        #expect(memory.createdBy == Actor(agentID: "ops", clientID: "cli"))
+        try rebuiltEqualsLive(store)
+    }
+}
