@@ -3,11 +3,11 @@ import Testing
 
 /// `memledger clients list|revoke` against the OAuth clients a live `memledger serve` registered.
 @Suite struct ClientsCommandTests {
-    /// The clients `clients list --json` prints, by client id.
+    /// The clients `clients list --json` prints, one JSON line each.
     func clients(_ data: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
         let run = try memledger(["clients", "list", "--data", data, "--json"])
         #expect(run.status == 0, "\(run.stderr)", sourceLocation: sourceLocation)
-        return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]], sourceLocation: sourceLocation)
+        return run.lines
     }
 
     @Test(.enabled(if: RunningServer.available))
