@@ -73,7 +73,7 @@ public enum MemoryRebuilder {
         // The schema ledger's writer connection is released just after `close()` returns.
         try db.retryingWhileBusy(for: 10) { try db.execute("PRAGMA journal_mode=OFF") }
         // `threads` lets SQLite sort for CREATE INDEX on a second core.
-        try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA threads=2")
+        try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; PRAGMA threads=2")
 
         // Secondary indexes are built once, sorted, after the rows are in (the id index stays: the
         // projector looks rows up by id).
@@ -92,7 +92,9 @@ public enum MemoryRebuilder {
             var after: Int64 = 0
             while !handoff.isCancelled {
                 do {
-                    let events = try source.replayEvents(after: after, through: through, limit: batchSize, filter: filter)
+                    // A small first batch lets the writer start at once.
+                    let limit = after == 0 ? batchSize / 8 : batchSize
+                    let events = try source.replayEvents(after: after, through: through, limit: limit, filter: filter)
                     guard let last = events.last else { break }
                     after = last.position
                     handoff.put(.success(events.map { ($0, MemoryProjector.Derived($0)) }))
@@ -107,22 +109,28 @@ public enum MemoryRebuilder {
         defer { handoff.cancel() }
 
         let projector = MemoryProjector(defersDerivedTables: true)
+        let releaser = DispatchQueue(label: "memledger.rebuild.release")
         var applied: Int64 = 0
         var lastPosition: Int64 = 0
         var (waitSeconds, applySeconds) = (0.0, 0.0)
-        while true {
-            let waitStart = clock.now
-            let batch = try handoff.take().get()
-            let applyStart = clock.now
-            waitSeconds += seconds(waitStart, applyStart, clock: clock)
-            guard let last = batch.last else { break }
-            try db.writeTransaction {
-                for (event, derived) in batch { try projector.apply(event, derived: derived, in: db) }
+        // One transaction for every event: a commit per batch would write every page the batch touched in the
+        // id index (random ids, so most of its leaves), again and again; with no journal a large transaction
+        // costs nothing more, its pages spilling to the file only when the cache is full.
+        try db.writeTransaction {
+            while true {
+                let waitStart = clock.now
+                let batch = try handoff.take().get()
+                let applyStart = clock.now
+                waitSeconds += seconds(waitStart, applyStart, clock: clock)
+                guard let last = batch.last else { break }
+                for i in batch.indices { try projector.apply(batch[i].0, derived: batch[i].1, in: db) }
+                applySeconds += seconds(applyStart, clock.now, clock: clock)
+                applied += Int64(batch.count)
+                lastPosition = last.0.position
+                progress?(applied)
+                // Freeing a batch (thousands of strings and buffers) is not the writer's work.
+                releaser.async { withExtendedLifetime(batch) {} }
             }
-            applySeconds += seconds(applyStart, clock.now, clock: clock)
-            applied += Int64(batch.count)
-            lastPosition = last.0.position
-            progress?(applied)
         }
         let indexStart = clock.now
         try db.writeTransaction {

@@ -42,7 +42,6 @@ final class VectorStore: Sendable {
         let seen = state.withLock { $0.seenChange }
         guard change != seen else { return }
         try state.withLock { state in
-            var touched = Set<String>()
             try db.forEach(
                 """
                 SELECT v.seq, v.vector, m.user_id, v.dims FROM memory_vectors v JOIN memories m ON m.seq = v.seq
@@ -59,10 +58,10 @@ final class VectorStore: Sendable {
                 }
                 state.windows[seq] = min(windows.count, 256)
                 state.owners[seq] = owner
-                touched.insert(owner)
-            }
-            for owner in touched where (state.indexes[owner]?.count ?? 0) >= compactFrom {
-                if state.indexes[owner]?.keepsFullVectors == true { state.indexes[owner]?.dropFullVectors() }
+                // Compact as soon as the index is large enough, so a first load never holds every float row.
+                if state.indexes[owner]?.keepsFullVectors == true, (state.indexes[owner]?.count ?? 0) >= compactFrom {
+                    state.indexes[owner]?.dropFullVectors()
+                }
             }
             state.seenChange = max(state.seenChange, change)
         }

@@ -4,13 +4,20 @@ import CSQLite
 public final class Statement {
     let handle: OpaquePointer
     unowned let connection: Connection
+    /// The bytes of the bound text and blob values, owned here so SQLite reads them in place
+    /// (`SQLITE_STATIC`): valid and unchanged from one `reset(binding:)` to the next, every step between.
+    private var scratch: UnsafeMutableRawPointer?
+    private var scratchCapacity = 0
 
     init(handle: OpaquePointer, connection: Connection) {
         self.handle = handle
         self.connection = connection
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit {
+        sqlite3_finalize(handle)
+        scratch.map { $0.deallocate() }
+    }
 
     /// Resets the statement and binds `values` to its parameters, in order.
     func reset(binding values: [SQLValue]) throws {
@@ -22,6 +29,8 @@ public final class Statement {
                 extendedCode: SQLITE_RANGE,
                 message: "statement takes \(expected) arguments, \(values.count) given", operation: "bind")
         }
+        let base = reserveScratch(for: values)
+        var used = 0
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32
@@ -31,18 +40,42 @@ public final class Statement {
             case .real(let v): rc = sqlite3_bind_double(handle, index, v)
             case .text(let v):
                 var text = v
-                rc = text.withUTF8 { buffer in
-                    // An empty string still needs a non-null pointer, or SQLite binds NULL.
-                    let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-                    return sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(buffer.count), SQLITE_TRANSIENT)
+                // An empty string still needs a non-null pointer, or SQLite binds NULL: the scratch has one.
+                let start = base + used
+                let count = text.withUTF8 { buffer in
+                    if let source = buffer.baseAddress { start.copyMemory(from: source, byteCount: buffer.count) }
+                    return buffer.count
                 }
+                used += count
+                rc = sqlite3_bind_text(handle, index, start.assumingMemoryBound(to: CChar.self), Int32(count), nil)
             case .blob(let v):
-                rc = v.withUnsafeBytes { buffer in
-                    sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count), SQLITE_TRANSIENT)
+                let start = base + used
+                v.withUnsafeBytes { buffer in
+                    if let source = buffer.baseAddress { start.copyMemory(from: source, byteCount: buffer.count) }
                 }
+                used += v.count
+                rc = sqlite3_bind_blob(handle, index, start, Int32(v.count), nil)
             }
             guard rc == SQLITE_OK else { throw connection.error(rc, "bind") }
         }
+    }
+
+    /// Room for the bytes of every text and blob in `values` (at least one byte, so no pointer is null).
+    private func reserveScratch(for values: [SQLValue]) -> UnsafeMutableRawPointer {
+        var needed = 1
+        for value in values {
+            switch value {
+            case .text(let v): needed += v.utf8.count
+            case .blob(let v): needed += v.count
+            default: break
+            }
+        }
+        if let scratch, needed <= scratchCapacity { return scratch }
+        scratch.map { $0.deallocate() }
+        scratchCapacity = max(needed, scratchCapacity * 2, 256)
+        let fresh = UnsafeMutableRawPointer.allocate(byteCount: scratchCapacity, alignment: 16)
+        scratch = fresh
+        return fresh
     }
 
     /// Steps once; returns true when a row is available.
@@ -58,6 +91,3 @@ public final class Statement {
         }
     }
 }
-
-/// `SQLITE_TRANSIENT`: SQLite copies the bound bytes before the call returns.
-let SQLITE_TRANSIENT = unsafeBitCast(Int(-1), to: sqlite3_destructor_type.self)
