@@ -57,17 +57,25 @@ final class GroupCommitWriter: Sendable {
         done.wait()
     }
 
+    /// The longest a group waits for its writers to come back (see `gather`).
+    static let gatherWindow = Duration.microseconds(250)
+
     private func loop(_ connection: Connection) {
+        var lastGroup = 0
         while true {
             wakeup.wait()
             while true {
+                gather(upTo: min(lastGroup, maxGroup))
                 let (jobs, stopped) = state.withLock { state -> ([Job], Bool) in
                     let n = min(state.queue.count, maxGroup)
                     let jobs = Array(state.queue.prefix(n))
                     state.queue.removeFirst(n)
                     return (jobs, state.stopped)
                 }
-                if !jobs.isEmpty { commit(jobs, on: connection) }
+                if !jobs.isEmpty {
+                    commit(jobs, on: connection)
+                    lastGroup = jobs.count
+                }
                 if jobs.count < maxGroup {
                     if stopped && state.withLock({ $0.queue.isEmpty }) { return }
                     break
@@ -76,10 +84,25 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// Before a group starts, waits (at most `gatherWindow`) until as many jobs are queued as the last group
+    /// held. Writers that were answered a moment ago queue their next write within microseconds; starting at
+    /// once would commit the first of them alone, paying a whole fsync for one append, and leave the rest for
+    /// the group after. A lone writer (last group of one) never waits.
+    private func gather(upTo wanted: Int) {
+        guard wanted > 1 else { return }
+        let deadline = DispatchTime.now() + .nanoseconds(Int(Self.gatherWindow.components.attoseconds / 1_000_000_000))
+        while true {
+            let (queued, stopped) = state.withLock { ($0.queue.count, $0.stopped) }
+            if queued >= wanted || stopped || DispatchTime.now() >= deadline { return }
+            // Every enqueue signals; a signal left from earlier only makes this look again.
+            if wakeup.wait(timeout: deadline) == .timedOut { return }
+        }
+    }
+
     private func commit(_ jobs: [Job], on db: Connection) {
         var outcomes = [Error?](repeating: nil, count: jobs.count)
         do {
-            try db.execute("BEGIN IMMEDIATE")
+            try db.run("BEGIN IMMEDIATE")
         } catch {
             for job in jobs { job.finish(error) }
             return
@@ -96,14 +119,14 @@ final class GroupCommitWriter: Sendable {
             }
         }
         if jobs.count == 1, outcomes[0] != nil {
-            try? db.execute("ROLLBACK")
+            _ = try? db.run("ROLLBACK")
             jobs[0].finish(outcomes[0])
             return
         }
         do {
-            try db.execute("COMMIT")
+            try db.run("COMMIT")
         } catch {
-            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            if db.isInTransaction { _ = try? db.run("ROLLBACK") }
             for job in jobs { job.finish(error) }
             return
         }

@@ -160,35 +160,36 @@ public final class Connection {
     /// (`BEGIN IMMEDIATE`), so it never fails half-way with a lock upgrade error.
     /// Commits when `body` returns, rolls back when it throws.
     public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try run("BEGIN IMMEDIATE")
         do {
             let result = try body()
-            try execute("COMMIT")
+            try run("COMMIT")
             return result
         } catch {
-            if isInTransaction { try? execute("ROLLBACK") }
+            if isInTransaction { _ = try? run("ROLLBACK") }
             throw error
         }
     }
 
     /// Runs `body` in a read transaction: every query inside sees one snapshot.
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN DEFERRED")
-        defer { try? execute("COMMIT") }
+        try run("BEGIN DEFERRED")
+        defer { _ = try? run("COMMIT") }
         return try body()
     }
 
     /// Runs `body` inside a savepoint nested in the current transaction: when it throws, only its
     /// own changes are undone.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try execute("SAVEPOINT step")
+        // Prepared once and cached: a group commit opens and releases one savepoint per write.
+        try run("SAVEPOINT step")
         do {
             let result = try body()
-            try execute("RELEASE step")
+            try run("RELEASE step")
             return result
         } catch {
-            try? execute("ROLLBACK TO step")
-            try? execute("RELEASE step")
+            _ = try? run("ROLLBACK TO step")
+            _ = try? run("RELEASE step")
             throw error
         }
     }
