@@ -59,14 +59,20 @@ public enum SecureRandom {
     }
 
     private static func format(uuid raw: [UInt8]) -> String {
-        let hex = raw.hexString
-        var result = ""
-        result.reserveCapacity(36)
-        for (index, character) in hex.enumerated() {
-            if index == 8 || index == 12 || index == 16 || index == 20 { result.append("-") }
-            result.append(character)
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var at = 0
+            for (index, byte) in raw.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    out[at] = UInt8(ascii: "-")
+                    at += 1
+                }
+                out[at] = digits[Int(byte >> 4)]
+                out[at + 1] = digits[Int(byte & 0x0F)]
+                at += 2
+            }
+            return at
         }
-        return result
     }
 
     // MARK: - Kernel sources

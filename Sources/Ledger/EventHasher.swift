@@ -29,19 +29,25 @@ public enum EventHasher {
 
     /// The chained hash of `event` (its `prevHash` and `payloadDigest` must be set).
     public static func hash(of event: RecordedEvent) -> [UInt8] {
-        var sha = SHA256()
-        sha.update(event.prevHash)
-        for field in fields(of: event) {
-            if let field {
-                let bytes = Array(field.utf8)
-                let n = UInt32(bytes.count)
-                sha.update([UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)])
-                sha.update(bytes)
-            } else {
-                sha.update([0xFF, 0xFF, 0xFF, 0xFF])
+        SHA256.hash(hashInput(of: event))
+    }
+
+    /// The bytes `hash(of:)` digests, laid out in one buffer (one SHA-256 pass, no per-field calls).
+    static func hashInput(of event: RecordedEvent) -> [UInt8] {
+        let fields = fields(of: event)
+        var input: [UInt8] = []
+        input.reserveCapacity(64 + fields.reduce(0) { $0 + 4 + ($1?.utf8.count ?? 0) })
+        input += event.prevHash
+        for field in fields {
+            guard let field else {
+                input += [0xFF, 0xFF, 0xFF, 0xFF]
+                continue
             }
+            let n = UInt32(field.utf8.count)
+            input += [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+            input += field.utf8
         }
-        sha.update(event.payloadDigest)
-        return sha.finalize()
+        input += event.payloadDigest
+        return input
     }
 }
