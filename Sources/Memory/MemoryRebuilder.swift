@@ -73,7 +73,7 @@ public enum MemoryRebuilder {
         // The schema ledger's writer connection is released just after `close()` returns.
         try db.retryingWhileBusy(for: 10) { try db.execute("PRAGMA journal_mode=OFF") }
         // `threads` lets SQLite sort for CREATE INDEX on a second core.
-        try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; PRAGMA threads=2")
+        try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; PRAGMA threads=2; PRAGMA mmap_size=8589934592")
 
         // Secondary indexes are built once, sorted, after the rows are in (the id index stays: the
         // projector looks rows up by id).
