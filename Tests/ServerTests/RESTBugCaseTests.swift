@@ -28,6 +28,30 @@ import Testing
         #expect(cursor.json["results"]?.arrayValue?.map { $0["agent_id"] } == ["cursor"])
     }
 
+    /// Case 4, as mem0 clients send it: the filters nested in `filters`, flat metadata keys included.
+    @Test func case4FiltersNestedAsMem0ClientsSendThem() async throws {
+        let f = try await ServerFixture()
+        _ = try await f.add("the deploy script lives in ops/deploy.sh", agent: "codex", metadata: ["topic": "ops"])
+        _ = try await f.add("the deploy window is Tuesday", agent: "cursor", metadata: ["topic": "calendar"])
+        func agents(_ filters: JSONValue) async -> [JSONValue?]? {
+            await f.call("POST", "/api/v1/memories/search", key: f.readerKey, json: ["query": "deploy", "filters": filters])
+                .json["results"]?.arrayValue?.map { $0["agent_id"] }
+        }
+        #expect(await agents(["agent_id": "codex"]) == ["codex"])
+        #expect(await agents(["topic": "calendar"]) == ["cursor"])
+        #expect(await agents(["metadata": ["topic": "ops"]]) == ["codex"])
+        #expect(await agents(["agent_id": "claude"]) == [])
+        // The same key two ways with different values is refused, not silently resolved.
+        let both = await f.call("POST", "/api/v1/memories/search", key: f.readerKey,
+                                json: ["query": "deploy", "agent_id": "codex", "filters": ["agent_id": "cursor"]])
+        #expect(both.status == 422 && both.json["detail"]?.stringValue?.contains("agent_id") == true)
+        let notObject = await f.call("POST", "/api/v1/memories/search", key: f.readerKey, json: ["query": "deploy", "filters": "codex"])
+        #expect(notObject.status == 422)
+        // Bulk delete takes them the same way (a dry run here).
+        let dry = await f.call("POST", "/api/v1/memories/delete_bulk", key: f.ownerKey, json: ["filters": ["topic": "ops"]])
+        #expect(dry.status == 200 && dry.json["matched"] == 1 && dry.json["dry_run"] == true, "\(dry.text)")
+    }
+
     /// Case 7: 20 KiB is stored whole; 2 MiB is refused naming the limit, and nothing is stored.
     @Test func case7LargeInput() async throws {
         let f = try await ServerFixture()

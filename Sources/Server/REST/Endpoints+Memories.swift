@@ -94,7 +94,7 @@ extension Endpoints {
 
     /// `POST /api/v1/memories/delete_bulk`: at least one filter besides `user_id`; a dry run unless `confirm`.
     @Sendable func bulkDelete(_ context: RequestContext) async throws -> HTTPResponse {
-        let body = try RequestFields.body(context)
+        let body = try RequestFields.body(context).foldingFilters()
         let filter = try body.filter()
         guard !filter.isEmpty else {
             throw APIError.badRequest("give at least one filter besides user_id (agent_id, run_id, metadata, created_*/updated_*)")
@@ -140,9 +140,10 @@ extension Endpoints {
     }
 
     /// `POST /api/v1/memories/search`: `query`, `limit` 1–100 (default 10), `mode`, `recency_weight`,
-    /// `min_score` and the list filters. Without an `agent_id` filter it spans every agent.
+    /// `min_score` and the list filters, at the top level or in `filters`. Without an `agent_id` filter it
+    /// spans every agent.
     @Sendable func searchMemories(_ context: RequestContext) async throws -> HTTPResponse {
-        let body = try RequestFields.body(context)
+        let body = try RequestFields.body(context).foldingFilters()
         guard let query = try body.string("query") else { throw APIError.validation("give 'query', the text to search for") }
         guard !query.allSatisfy(\.isWhitespace) else { throw APIError.badRequest("'query' must not be empty or only whitespace") }
         var mode = SearchMode.hybrid

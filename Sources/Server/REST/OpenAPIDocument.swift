@@ -1480,7 +1480,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "[A-Za-z0-9]",
+      "pattern": "\\S",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      }
     }
@@ -1504,7 +1504,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "[A-Za-z0-9]",
+      "pattern": "\\S",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "messages": {
@@ -1557,7 +1557,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "[A-Za-z0-9]",
+      "pattern": "\\S",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "metadata": {
@@ -1657,7 +1657,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "[A-Za-z0-9]",
+      "pattern": "\\S",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "limit": {
@@ -1702,6 +1702,10 @@ enum OpenAPIDocument {
      },
      "metadata": {
       "type": "object"
+     },
+     "filters": {
+      "type": "object",
+      "description": "the same filters nested, as mem0 clients send them: user_id, agent_id, run_id, metadata, created_*/updated_*; any other key is a metadata equality"
      },
      "created_after": {
       "type": "string",
@@ -1778,6 +1782,10 @@ enum OpenAPIDocument {
      },
      "metadata": {
       "type": "object"
+     },
+     "filters": {
+      "type": "object",
+      "description": "the same filters nested, as mem0 clients send them: user_id, agent_id, run_id, metadata, created_*/updated_*; any other key is a metadata equality"
      },
      "confirm": {
       "type": "boolean",

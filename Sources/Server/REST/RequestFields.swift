@@ -112,6 +112,40 @@ struct RequestFields {
         return t
     }
 
+    /// The filter keys a body may also nest in a `filters` object.
+    static let filterKeys: Set<String> = [
+        "user_id", "agent_id", "run_id", "metadata", "created_after", "created_before", "updated_after", "updated_before",
+    ]
+
+    /// These fields with a `filters` object folded in, the shape mem0 clients send
+    /// (`{"query": …, "filters": {"agent_id": …, "topic": …}}`): a filter key there counts as given at the
+    /// top level, `metadata` merges, and any other key is a metadata equality, as in the MCP tool. A key
+    /// given twice with different values is refused rather than one silently winning.
+    func foldingFilters() throws(APIError) -> RequestFields {
+        guard let nested = try objectValue("filters") else { return self }
+        var object = self.object
+        object["filters"] = nil
+        var metadata = try objectValue("metadata") ?? JSONObject()
+        func put(_ name: String, _ value: JSONValue, into target: inout JSONObject, as label: String) throws(APIError) {
+            if let existing = target[name], !existing.isNull, existing != value {
+                throw .validation("'\(label)' is given twice with different values (at the top level and in 'filters')")
+            }
+            target[name] = value
+        }
+        for (key, value) in nested where !value.isNull {
+            if key == "metadata" {
+                guard case .object(let inner) = value else { throw .validation("'filters.metadata' must be a JSON object") }
+                for (name, v) in inner { try put(name, v, into: &metadata, as: "metadata.\(name)") }
+            } else if Self.filterKeys.contains(key) {
+                try put(key, value, into: &object, as: key)
+            } else {
+                try put(key, value, into: &metadata, as: "metadata.\(key)")
+            }
+        }
+        if !metadata.isEmpty { object["metadata"] = .object(metadata) }
+        return RequestFields(object: object, origin: origin)
+    }
+
     /// The memory filters: `agent_id`, `run_id`, `metadata` (an object, or `metadata.KEY=value` in a
     /// query), and the created/updated time bounds.
     func filter() throws(APIError) -> MemoryFilter {
