@@ -1480,7 +1480,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "\\S",
+      "pattern": "[A-Za-z0-9]",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      }
     }
@@ -1504,7 +1504,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "\\S",
+      "pattern": "[A-Za-z0-9]",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "messages": {
@@ -1557,7 +1557,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "\\S",
+      "pattern": "[A-Za-z0-9]",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "metadata": {
@@ -1657,7 +1657,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "\\S",
+      "pattern": "[A-Za-z0-9]",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "limit": {
