@@ -51,7 +51,7 @@ enum ConsentPage {
               </div>
             </form>
             <p class="small">Only approve a connection you started yourself. You can revoke it later with
-            <code>memledger clients revoke</code>.</p>
+            <code>memledger clients revoke \(escape(form.clientID))</code>.</p>
             """
         return .html(page(title: "Authorize \(form.clientName)", body: body), status: status, headers: headers)
     }

@@ -73,6 +73,7 @@ import Testing
         #expect(page.text.contains("Claude &lt;b&gt;&amp;&lt;/b&gt;"))
         #expect(!page.text.contains("<b>&</b>"))
         #expect(page.text.contains("claude.ai"))
+        #expect(page.text.contains("memledger clients revoke \(client.id)"), "the revoke hint names the command in full")
         #expect(page.headers["X-Frame-Options"] == "DENY")
         #expect(page.headers["Content-Security-Policy"]?.contains("frame-ancestors 'none'") == true)
         #expect(page.headers["Cache-Control"] == "no-store")
