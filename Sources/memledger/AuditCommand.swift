@@ -113,9 +113,11 @@ struct AuditCommand: CLICommand {
             }
         } else {
             if table { print("") }
-            print(Self.row(["CLIENT"] + Summary.kinds.map { $0.uppercased() }, widths: [20, 8, 8, 8, 9, 9, 6]))
+            // The summary is printed whole at the end, so its client column fits the longest id (OAuth ids are UUIDs).
+            let widths = [summary.order.map(\.count).max().map { max($0, 6) } ?? 6, 8, 8, 8, 9, 9, 6]
+            print(Self.row(["CLIENT"] + Summary.kinds.map { $0.uppercased() }, widths: widths))
             for client in summary.order {
-                print(Self.row([client] + Summary.kinds.map { String(summary.counts[client]![$0, default: 0]) }, widths: [20, 8, 8, 8, 9, 9, 6]))
+                print(Self.row([client] + Summary.kinds.map { String(summary.counts[client]![$0, default: 0]) }, widths: widths))
             }
         }
         return .ok
