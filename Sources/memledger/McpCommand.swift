@@ -54,6 +54,8 @@ struct McpCommand: CLICommand {
     }
 
     func run() throws -> ExitCode {
+        // A first start creates the store; say so, since a mistyped --data would otherwise look like an empty memory.
+        let isNew = !FileManager.default.fileExists(atPath: DataDirectory(path: configuration.dataDirectory).database)
         let service: MemoryService
         do {
             service = try openService()
@@ -68,6 +70,7 @@ struct McpCommand: CLICommand {
             principal: principal, scopes: Set(principal.scopes.map(\.rawValue)), agentName: agent, transport: "stdio")
         let stdio = MCPStdio(
             server: MemoryTools.server(service: service, version: memledgerVersion), baseContext: context)
+        if isNew { printError("mcp: no store was at \(configuration.dataDirectory); created a new, empty one") }
         printError("mcp: serving \(configuration.dataDirectory) over stdio as agent '\(agent)', embedder '\(service.embedder.model)'")
         try blocking { await stdio.run() }
         return .ok

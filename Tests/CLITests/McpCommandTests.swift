@@ -31,6 +31,14 @@ import Testing
         #expect(models.count == 1 && models[0].contains("fake-embed-small"), "\(models)")
     }
 
+    @Test func aFirstStartSaysItCreatedTheStoreAndALaterOneDoesNot() throws {
+        let dir = TempDirectory()
+        let first = try memledger(["mcp", "--data", dir.path + "/fresh", "--agent", "t"], input: Data())
+        #expect(first.status == 0 && first.stderr.contains("created a new, empty one"), "\(first.stderr)")
+        let again = try memledger(["mcp", "--data", dir.path + "/fresh", "--agent", "t"], input: Data())
+        #expect(again.status == 0 && !again.stderr.contains("created"), "\(again.stderr)")
+    }
+
     @Test func theMinilmEmbedderNeedsAModelDirectory() throws {
         let dir = TempDirectory()
         let run = try memledger(["mcp", "--data", dir.path, "--embedder", "minilm"], input: Data())
