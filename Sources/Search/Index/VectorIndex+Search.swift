@@ -41,7 +41,7 @@ extension VectorIndex {
     public func search(
         _ query: [Float], k: Int, filter: VectorFilter = .none, options: SearchOptions = .default
     ) throws(VectorIndexError) -> [VectorMatch] {
-        guard keepsFullVectors else { return Array(try candidates(query, count: k, filter: filter, options: options)) }
+        guard keepsFullVectors else { return try candidates(query, count: k, filter: filter, options: options) }
         let query = try normalise(query)
         guard k > 0, !rowIDs.isEmpty else { return [] }
         let k = min(k, rowIDs.count)
