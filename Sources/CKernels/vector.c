@@ -20,40 +20,34 @@ static int mlk_detect_avx2(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
+
+// AVX-512 with VNNI (a 64-byte multiply-add of unsigned by signed bytes into 32-bit sums) for the int8 scan.
+static int mlk_detect_vnni(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vnni");
+}
 #endif
 
-// Detection result: -1 unknown, else 0/1. A race only repeats the (idempotent) detection.
+// Detection results: -1 unknown, else 0/1. A race only repeats the (idempotent) detection.
 static volatile int mlk_avx2_state = -1;
 static volatile int mlk_vnni_state = -1;
 
-// AVX-512 with VNNI (a 64-byte multiply-add of unsigned by signed bytes into 32-bit sums) for the int8 scan.
-static int mlk_vector_isa_vnni(void) {
-    int state = mlk_vnni_state;
+static int mlk_cached_isa(volatile int *cache, int (*detect)(void)) {
+    int state = *cache;
     if (state < 0) {
-#if MLK_X86
-        __builtin_cpu_init();
-        state = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                __builtin_cpu_supports("avx512vnni");
-#else
-        state = 0;
-#endif
-        mlk_vnni_state = state;
+        state = detect ? detect() : 0;
+        *cache = state;
     }
     return state;
 }
 
-int mlk_vector_isa_avx2(void) {
-    int state = mlk_avx2_state;
-    if (state < 0) {
 #if MLK_X86
-        state = mlk_detect_avx2();
+int mlk_vector_isa_avx2(void) { return mlk_cached_isa(&mlk_avx2_state, mlk_detect_avx2); }
+static int mlk_vector_isa_vnni(void) { return mlk_cached_isa(&mlk_vnni_state, mlk_detect_vnni); }
 #else
-        state = 0;
+int mlk_vector_isa_avx2(void) { return mlk_cached_isa(&mlk_avx2_state, 0); }
 #endif
-        mlk_avx2_state = state;
-    }
-    return state;
-}
 
 // MARK: - Portable
 

@@ -58,7 +58,7 @@ final class GroupCommitWriter: Sendable {
     }
 
     /// The longest a group waits for its writers to come back (see `gather`).
-    static let gatherWindow = Duration.microseconds(250)
+    static let gatherWindow = DispatchTimeInterval.microseconds(250)
 
     private func loop(_ connection: Connection) {
         var lastGroup = 0
@@ -90,7 +90,7 @@ final class GroupCommitWriter: Sendable {
     /// the group after. A lone writer (last group of one) never waits.
     private func gather(upTo wanted: Int) {
         guard wanted > 1 else { return }
-        let deadline = DispatchTime.now() + .nanoseconds(Int(Self.gatherWindow.components.attoseconds / 1_000_000_000))
+        let deadline = DispatchTime.now() + Self.gatherWindow
         while true {
             let (queued, stopped) = state.withLock { ($0.queue.count, $0.stopped) }
             if queued >= wanted || stopped || DispatchTime.now() >= deadline { return }

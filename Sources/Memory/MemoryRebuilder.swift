@@ -180,14 +180,16 @@ public enum MemoryRebuilder {
 /// by chunks whose terms are derived on a concurrent queue, then inserted by the connection's thread.
 struct FullTextLoad {
     static let chunkSize = 4_096
+    /// Chunks being derived ahead of the inserts.
+    static let readAhead = 4
     private let workers = DispatchQueue(label: "memledger.rebuild.fulltext", attributes: .concurrent)
     private var inFlight: [Pending<[(Int64, String)]>] = []
     private var after: Int64 = 0
     private var exhausted = false
 
-    /// Reads chunks and queues their derivation until `limit` chunks are waiting or the rows run out.
-    mutating func queue(from db: Connection, upTo limit: Int) throws {
-        while !exhausted && inFlight.count < limit {
+    /// Reads chunks and queues their derivation until `readAhead` chunks are waiting or the rows run out.
+    private mutating func queue(from db: Connection) throws {
+        while !exhausted && inFlight.count < Self.readAhead {
             let chunk = try db.query(
                 "SELECT seq, content FROM memories WHERE seq > ? AND content IS NOT NULL ORDER BY seq LIMIT ?",
                 [.integer(after), .int(Self.chunkSize)]
@@ -207,7 +209,7 @@ struct FullTextLoad {
     mutating func insertAll(into db: Connection) throws -> Int64 {
         var written: Int64 = 0
         while true {
-            try queue(from: db, upTo: 4)
+            try queue(from: db)
             guard !inFlight.isEmpty else { return written }
             for (seq, terms) in inFlight.removeFirst().wait() {
                 try db.run("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)", .integer(seq), .text(terms))

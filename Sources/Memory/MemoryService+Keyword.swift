@@ -21,10 +21,9 @@ extension MemoryService {
         let phrases = TextNormalizer.queryPhrases(for: query)
         guard !phrases.isEmpty else { return [] }
         let rare = phrases.count > 1 ? try rarePhrases(phrases, in: db) : phrases
-        let candidates =
-            rare.count == phrases.count
-            ? "" : " AND memories_fts.rowid IN (SELECT rowid FROM memories_fts WHERE memories_fts MATCH ?)"
-        let candidateArguments: [SQLValue] = rare.count == phrases.count ? [] : [.text(TextNormalizer.ftsQuery(rare))]
+        let pruned = rare.count < phrases.count
+        let candidates = pruned ? " AND memories_fts.rowid IN (SELECT rowid FROM memories_fts WHERE memories_fts MATCH ?)" : ""
+        let candidateArguments: [SQLValue] = pruned ? [.text(TextNormalizer.ftsQuery(rare))] : []
         return try db.query(
             """
             SELECT m.seq, -bm25(memories_fts) FROM memories_fts JOIN memories m ON m.seq = memories_fts.rowid

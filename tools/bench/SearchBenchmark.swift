@@ -25,7 +25,6 @@ struct SearchBenchmark {
     let store: String?
     let probe: String?
     let json: Bool
-    let words: [String]
 
     init(_ words: [String]) throws(BenchUsageError) {
         let args = try BenchArguments(words, valued: ["sizes", "rounds", "embedder", "model-dir", "store", "probe"], switches: ["json"])
@@ -39,7 +38,6 @@ struct SearchBenchmark {
         store = args.options["store"]
         probe = args.options["probe"]
         json = args.has("json")
-        self.words = words
     }
 
     static func residentMegabytes(_ field: String = "VmRSS:") -> Double {
