@@ -40,7 +40,7 @@ let package = Package(
         // Test doubles for what cannot run here (a remote embedding API), speaking the real wire format.
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "SearchTests", dependencies: ["Search", "TestSupport"]),
-        .testTarget(name: "MemoryTests", dependencies: ["Memory", "Ledger", "SQLite", "Search", "JSON", "TestSupport"]),
+        .testTarget(name: "MemoryTests", dependencies: ["Memory", "Ledger", "SQLite", "Schema", "Search", "JSON", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "MCPTests", dependencies: ["MCP", "JSON"]),
         .testTarget(name: "OAuthTests", dependencies: ["OAuth", "HTTP", "Ledger"]),

@@ -7,26 +7,12 @@ enum ContentNormalizer {
     /// The NFC form of `text`, as it is stored and returned.
     static func stored(_ text: String) -> String { text.precomposedStringWithCanonicalMapping }
 
-    /// The duplicate-detection key of stored content.
-    static func fingerprint(_ stored: String) -> String {
-        if let ascii = asciiFolded(stored) { return hex(SHA256.hash(ascii)) }
+    /// The duplicate-detection key of stored content: the SHA-256 digest of its folded form.
+    static func fingerprint(_ stored: String) -> [UInt8] {
+        if let ascii = asciiFolded(stored) { return SHA256.hash(ascii) }
         let folded = stored.folding(options: [.caseInsensitive], locale: nil).precomposedStringWithCanonicalMapping
         let collapsed = folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        return hex(SHA256.hash(collapsed))
-    }
-
-    /// Lowercase hexadecimal of a digest, the same text as `hexString`, written straight into the
-    /// string's storage: the generic `hexString` was a visible share of a rebuild.
-    static func hex(_ digest: [UInt8]) -> String {
-        String(unsafeUninitializedCapacity: digest.count * 2) { buffer in
-            let digits: StaticString = "0123456789abcdef"
-            let table = digits.utf8Start
-            for (i, byte) in digest.enumerated() {
-                buffer[2 * i] = table[Int(byte >> 4)]
-                buffer[2 * i + 1] = table[Int(byte & 0x0F)]
-            }
-            return digest.count * 2
-        }
+        return SHA256.hash(collapsed)
     }
 
     /// The fingerprint input of pure-ASCII text without Foundation: for ASCII, case folding is A–Z → a–z,

@@ -64,7 +64,7 @@ extension MemoryService {
                 for (item, content) in toStore {
                     let fingerprint = ContentNormalizer.fingerprint(content)
                     if let existing = try tx.db.first(
-                        "SELECT id FROM memories WHERE user_id = ? AND fingerprint = ?", [.text(item.userID), .text(fingerprint)], { $0.string(0) })
+                        "SELECT id FROM memories WHERE user_id = ? AND fingerprint = ?", [.text(item.userID), .blob(fingerprint)], { $0.string(0) })
                     {
                         outcome.duplicates.append((item.origin, existing))
                         continue

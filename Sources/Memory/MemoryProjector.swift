@@ -4,138 +4,238 @@ import Search
 import SQLite
 
 /// Projects memory events into the read model, the full-text index and the per-user counts, inside
-/// the append's transaction (and, unchanged, during a rebuild).
+/// the append's transaction (and, with the same row values, during a rebuild: `MemoryRebuilder`).
 ///
 /// Deterministic: it reads only the event. A row's `seq` is the position of the event that created it.
 public struct MemoryProjector: Projector {
     public let name = "memories"
-    /// When true, `memories_fts` and `memory_counts` are left alone: a rebuild derives both in bulk
-    /// from the finished `memories` table (`MemoryRebuilder`), which is far faster than row by row.
-    let defersDerivedTables: Bool
 
-    public init() { defersDerivedTables = false }
+    public init() {}
 
-    init(defersDerivedTables: Bool) { self.defersDerivedTables = defersDerivedTables }
+    /// What an event does to `memories`.
+    enum Change: Sendable, Equatable {
+        /// Replace any row of the memory with a new one (`added`, `restored`).
+        case insert
+        /// Change the memory's row in place; `redacted`: its content is gone (a point-in-time store).
+        case update(redacted: Bool)
+        /// Remove the memory's row (`deleted`, `redacted`).
+        case remove
+        case none
+    }
 
-    /// What applying an event computes from the event alone: its decoded state, the duplicate
-    /// fingerprint, the metadata column and the time column. Pure, so a rebuild derives it on another
+    /// What applying an event computes from the event alone: the change and the values it writes, the
+    /// duplicate fingerprint and the time columns included. Pure, so a rebuild derives it on its reading
     /// thread while the writer applies the previous batch.
     struct Derived: Sendable {
-        var state: MemoryEvent.State?
-        /// The creation a `restored` event keeps; nil for every other event and for older restored events.
-        var creation: MemoryEvent.Creation?
-        var fingerprint: String
-        var metadata: String
-        var time: String
+        var change: Change
+        var streamID: String
+        var position: Int64
+        var userID: String
+        /// Set for `insert` and for a content-bearing `update`.
+        var content: String?
+        /// `insert`: every column of the row, in `Self.insert`'s order. `update`: the `SET` values of
+        /// `Self.update` or `Self.updateRedacted`, the row's `seq` still to be appended.
+        var values: [SQLValue]
+        /// In a rebuild: the `seq` of the memory's current row, which the reading thread tracks instead of
+        /// the writer looking it up (the id index is built after the load). Nil when there is none.
+        var target: Int64?
 
         init(_ event: RecordedEvent) {
-            time = event.occurredAt.rfc3339
+            streamID = event.streamID
+            position = event.position
+            userID = event.userID ?? ""
+            let time = event.occurredAt.rfc3339
+            let actor = event.provenance
             switch event.type {
-            case MemoryEvent.added, MemoryEvent.restored, MemoryEvent.updated:
-                state = MemoryEvent.State(payload: event.payload)
+            case MemoryEvent.added, MemoryEvent.restored:
+                let state = MemoryEvent.State(payload: event.payload)
+                let creation = event.type == MemoryEvent.restored ? MemoryEvent.Creation(payload: event.payload) : nil
+                let createdBy = creation.map { ($0.agentID, $0.clientID) } ?? (actor.agentID, actor.clientID)
+                change = .insert
+                content = state?.content
+                values = [
+                    .integer(event.position), .text(event.streamID), .text(userID), .text(state?.content),
+                    .text(Self.metadata(state)), .text(state?.agentID), .text(state?.runID), .text(creation?.at.rfc3339 ?? time),
+                    .text(time), .text(createdBy.0), .text(createdBy.1), .text(actor.agentID), .text(actor.clientID),
+                    .integer(event.streamVersion), Self.fingerprint(state), .bool(state == nil), .integer(event.position),
+                ]
+            case MemoryEvent.updated:
+                let state = MemoryEvent.State(payload: event.payload)
+                change = .update(redacted: state == nil)
+                content = state?.content
+                let stamp: [SQLValue] = [
+                    .text(time), .text(actor.agentID), .text(actor.clientID), .integer(event.streamVersion), .integer(event.position),
+                ]
+                values = state.map { [.text($0.content), .text(Self.metadata($0)), .text($0.runID), Self.fingerprint($0)] + stamp } ?? stamp
+            case MemoryEvent.deleted, MemoryEvent.redacted:
+                change = .remove
+                values = []
             default:
-                state = nil
+                change = .none
+                values = []
             }
-            creation = event.type == MemoryEvent.restored ? MemoryEvent.Creation(payload: event.payload) : nil
-            fingerprint = state.map { ContentNormalizer.fingerprint($0.content) } ?? "redacted:\(event.streamID)"
-            let object = state?.metadata ?? JSONObject()
-            metadata = object.isEmpty ? "{}" : JSONValue.object(object).serializedString()
+        }
+
+        static func metadata(_ state: MemoryEvent.State?) -> String {
+            guard let object = state?.metadata, !object.isEmpty else { return "{}" }
+            return JSONValue.object(object).serializedString()
+        }
+
+        /// NULL for redacted content, so any number of redacted rows fit the unique fingerprint index.
+        static func fingerprint(_ state: MemoryEvent.State?) -> SQLValue {
+            state.map { .blob(ContentNormalizer.fingerprint($0.content)) } ?? .null
         }
     }
 
-    public func apply(_ event: RecordedEvent, in db: Connection) throws {
-        try apply(event, derived: Derived(event), in: db)
-    }
+    static let insert = """
+        INSERT INTO memories (seq, id, user_id, content, metadata, agent_id, run_id, created_at, updated_at,
+            created_by_agent, created_by_client, updated_by_agent, updated_by_client, version, fingerprint,
+            redacted, last_position)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    static let update = """
+        UPDATE memories SET content = ?, metadata = ?, run_id = ?, fingerprint = ?, updated_at = ?, updated_by_agent = ?,
+            updated_by_client = ?, version = ?, last_position = ?, redacted = 0
+        WHERE seq = ?
+        """
+    static let updateRedacted = """
+        UPDATE memories SET content = NULL, fingerprint = NULL, redacted = 1, updated_at = ?, updated_by_agent = ?,
+            updated_by_client = ?, version = ?, last_position = ?
+        WHERE seq = ?
+        """
+    static let delete = "DELETE FROM memories WHERE seq = ?"
 
-    /// Applies `event` with what was already derived from it (`Derived(event)`).
-    func apply(_ event: RecordedEvent, derived: Derived, in db: Connection) throws {
-        switch event.type {
-        case MemoryEvent.added, MemoryEvent.restored:
-            try insert(event, derived, in: db)
-        case MemoryEvent.updated:
-            try update(event, derived, in: db)
-        case MemoryEvent.deleted, MemoryEvent.redacted:
-            try remove(streamID: event.streamID, in: db)
-        default:
+    public func apply(_ event: RecordedEvent, in db: Connection) throws {
+        let derived = Derived(event)
+        switch derived.change {
+        case .insert:
+            if let old = try row(of: derived.streamID, in: db) { try remove(old, in: db) }
+            try db.run(Self.insert, arguments: derived.values)
+            try db.run(
+                "INSERT INTO memory_counts (user_id, live) VALUES (?, 1) ON CONFLICT (user_id) DO UPDATE SET live = live + 1",
+                .text(derived.userID))
+            if let content = derived.content { try index(content, seq: derived.position, in: db) }
+        case .update(let redacted):
+            guard let (seq, _) = try row(of: derived.streamID, in: db) else { return }
+            try db.run(redacted ? Self.updateRedacted : Self.update, arguments: derived.values + [.integer(seq)])
+            try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(seq))
+            if let content = derived.content { try index(content, seq: seq, in: db) }
+        case .remove:
+            if let old = try row(of: derived.streamID, in: db) { try remove(old, in: db) }
+        case .none:
             break
         }
     }
 
-    private func insert(_ event: RecordedEvent, _ derived: Derived, in db: Connection) throws {
-        // An `added` event starts its stream (appended with `.noStream`), so in a bulk rebuild there is no
-        // row to replace; were there one, the insert below would fail on the unique id, never differ.
-        if !(defersDerivedTables && event.type == MemoryEvent.added) {
-            try remove(streamID: event.streamID, in: db)
-        }
-        let state = derived.state
-        let seq = event.position
-        let actor = event.provenance
-        let userID = event.userID ?? ""
-        let createdAt = derived.creation?.at.rfc3339 ?? derived.time
-        let createdBy = derived.creation.map { ($0.agentID, $0.clientID) } ?? (actor.agentID, actor.clientID)
-        try db.run(
-            """
-            INSERT INTO memories (seq, id, user_id, content, metadata, agent_id, run_id, created_at, updated_at,
-                created_by_agent, created_by_client, updated_by_agent, updated_by_client, version, fingerprint,
-                redacted, last_position)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            arguments: [
-                .integer(seq), .text(event.streamID), .text(userID), .text(state?.content), .text(derived.metadata),
-                .text(state?.agentID), .text(state?.runID), .text(createdAt), .text(derived.time),
-                .text(createdBy.0), .text(createdBy.1), .text(actor.agentID), .text(actor.clientID),
-                .integer(event.streamVersion), .text(derived.fingerprint), .bool(state == nil), .integer(event.position),
-            ])
-        guard !defersDerivedTables else { return }
-        try db.run(
-            "INSERT INTO memory_counts (user_id, live) VALUES (?, 1) ON CONFLICT (user_id) DO UPDATE SET live = live + 1",
-            .text(userID))
-        if let state {
-            try db.run("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)", .integer(seq), .text(TextNormalizer.ftsText(for: state.content)))
-        }
+    private func row(of id: String, in db: Connection) throws -> (seq: Int64, userID: String)? {
+        try db.first("SELECT seq, user_id FROM memories WHERE id = ?", [.text(id)]) { ($0.int64(0), $0.string(1)) }
     }
 
-    private func update(_ event: RecordedEvent, _ derived: Derived, in db: Connection) throws {
-        guard let seq = try db.scalarInt("SELECT seq FROM memories WHERE id = ?", [.text(event.streamID)]) else { return }
-        let actor = event.provenance
-        guard let state = derived.state else {
-            // Redacted content in a point-in-time store: the change happened, its content is gone.
-            try db.run(
-                """
-                UPDATE memories SET content = NULL, redacted = 1, updated_at = ?, updated_by_agent = ?,
-                    updated_by_client = ?, version = ?, last_position = ?, fingerprint = ? WHERE seq = ?
-                """, .text(derived.time), .text(actor.agentID), .text(actor.clientID),
-                .integer(event.streamVersion), .integer(event.position), .text(derived.fingerprint), .integer(seq))
-            if !defersDerivedTables { try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(seq)) }
-            return
-        }
-        try db.run(
-            """
-            UPDATE memories SET content = ?, metadata = ?, run_id = ?, updated_at = ?, updated_by_agent = ?,
-                updated_by_client = ?, version = ?, fingerprint = ?, last_position = ?, redacted = 0
-            WHERE seq = ?
-            """,
-            arguments: [
-                .text(state.content), .text(derived.metadata), .text(state.runID),
-                .text(derived.time), .text(actor.agentID), .text(actor.clientID), .integer(event.streamVersion),
-                .text(derived.fingerprint), .integer(event.position), .integer(seq),
-            ])
-        guard !defersDerivedTables else { return }
-        try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(seq))
-        try db.run("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)", .integer(seq), .text(TextNormalizer.ftsText(for: state.content)))
+    private func index(_ content: String, seq: Int64, in db: Connection) throws {
+        try db.run("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)", .integer(seq), .text(TextNormalizer.ftsText(for: content)))
     }
 
-    private func remove(streamID: String, in db: Connection) throws {
-        guard let (seq, userID) = try db.first("SELECT seq, user_id FROM memories WHERE id = ?", [.text(streamID)], { ($0.int64(0), $0.string(1)) })
-        else { return }
-        try db.run("DELETE FROM memories WHERE seq = ?", .integer(seq))
-        // A rebuild's target has no vectors yet (they are not a projection of the events alone).
-        guard !defersDerivedTables else { return }
-        try db.run("DELETE FROM memory_vectors WHERE seq = ?", .integer(seq))
-        try db.run("DELETE FROM pending_vectors WHERE seq = ?", .integer(seq))
-        try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(seq))
+    private func remove(_ row: (seq: Int64, userID: String), in db: Connection) throws {
+        try db.run(Self.delete, .integer(row.seq))
+        try db.run("DELETE FROM memory_vectors WHERE seq = ?", .integer(row.seq))
+        try db.run("DELETE FROM pending_vectors WHERE seq = ?", .integer(row.seq))
+        try db.run("DELETE FROM memories_fts WHERE rowid = ?", .integer(row.seq))
         // A user without live memories has no row, so counts rebuilt in bulk (GROUP BY) are the same rows.
-        try db.run("UPDATE memory_counts SET live = live - 1 WHERE user_id = ?", .text(userID))
-        try db.run("DELETE FROM memory_counts WHERE user_id = ? AND live = 0", .text(userID))
+        try db.run("UPDATE memory_counts SET live = live - 1 WHERE user_id = ?", .text(row.userID))
+        try db.run("DELETE FROM memory_counts WHERE user_id = ? AND live = 0", .text(row.userID))
+    }
+}
+
+/// The rebuild's side of the projector: `memories` alone, without its indexes, the full-text index, the
+/// counts or vectors (built in bulk afterwards), each row found by the `target` its reading thread
+/// tracked (`RowTracker`). The row values are `MemoryProjector.Derived`'s, as on the live path.
+struct BulkMemoryWriter {
+    private let insert: Statement
+    private let update: Statement
+    private let updateRedacted: Statement
+    private let delete: Statement
+
+    init(_ db: Connection) throws {
+        insert = try db.prepared(MemoryProjector.insert)
+        update = try db.prepared(MemoryProjector.update)
+        updateRedacted = try db.prepared(MemoryProjector.updateRedacted)
+        delete = try db.prepared(MemoryProjector.delete)
+    }
+
+    func apply(_ derived: MemoryProjector.Derived) throws {
+        switch derived.change {
+        case .insert:
+            if let old = derived.target { try delete.run([.integer(old)]) }
+            try insert.run(derived.values)
+        case .update(let redacted):
+            guard let seq = derived.target else { return }
+            try (redacted ? updateRedacted : update).run(derived.values + [.integer(seq)])
+        case .remove:
+            if let old = derived.target { try delete.run([.integer(old)]) }
+        case .none:
+            break
+        }
+    }
+}
+
+/// Where each live memory's row is during a rebuild, kept by the reading thread in event order: the
+/// same answer `SELECT seq FROM memories WHERE id = ?` gives the live projector at that event.
+struct RowTracker {
+    /// Memory ids are lowercase UUIDs, kept as their 16 bytes; any other id (an imported one) as text.
+    private var seqByUUID: [UUIDKey: Int64] = [:]
+    private var seqByText: [String: Int64] = [:]
+
+    init(expecting count: Int = 0) { seqByUUID.reserveCapacity(count) }
+
+    /// Sets `derived.target` and records what the event does to the memory's row.
+    mutating func track(_ derived: inout MemoryProjector.Derived) {
+        if let key = UUIDKey(derived.streamID) {
+            derived.target = Self.track(derived.change, derived.position, key, in: &seqByUUID)
+        } else {
+            derived.target = Self.track(derived.change, derived.position, derived.streamID, in: &seqByText)
+        }
+    }
+
+    private static func track<Key: Hashable>(
+        _ change: MemoryProjector.Change, _ position: Int64, _ key: Key, in seqs: inout [Key: Int64]
+    ) -> Int64? {
+        switch change {
+        case .insert: seqs.updateValue(position, forKey: key)
+        case .update: seqs[key]
+        case .remove: seqs.removeValue(forKey: key)
+        case .none: nil
+        }
+    }
+}
+
+/// The 128 bits of a UUID written in lowercase hexadecimal with its four hyphens, and of nothing else:
+/// two ids that differ as text never share a key.
+struct UUIDKey: Hashable {
+    let high: UInt64
+    let low: UInt64
+
+    init?(_ text: String) {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var digits = 0
+        var index = 0
+        for byte in text.utf8 {
+            defer { index += 1 }
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let nibble: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte &- UInt8(ascii: "a") &+ 10
+            default: return nil
+            }
+            if digits < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
+            digits += 1
+        }
+        guard index == 36 else { return nil }
+        self.high = high
+        self.low = low
     }
 }

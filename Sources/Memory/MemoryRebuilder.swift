@@ -9,10 +9,10 @@ import Synchronization
 /// store as it was at a position or a time (point-in-time). The same projector code as the live path.
 ///
 /// Fast because the work is split and ordered: a reading thread fetches the next batch of events (no
-/// hashes) and decodes their payloads while the writer applies the previous batch to `memories` alone;
-/// the secondary indexes, the per-user counts and the full-text rows are then built in bulk (in that
-/// order, so the read model is complete first), the full-text terms derived on every core, for the rows
-/// still live only.
+/// hashes), derives their rows on every core and tracks which row holds each memory, while the writer
+/// inserts the previous batch into `memories` alone, with no index to keep; the indexes, the per-user
+/// counts and the full-text rows are then built in bulk (in that order, so the read model is complete
+/// first), the full-text terms derived on every core, for the rows still live only.
 public enum MemoryRebuilder {
     /// Where to stop.
     public enum Bound: Sendable, Hashable {
@@ -75,8 +75,8 @@ public enum MemoryRebuilder {
         // `threads` lets SQLite sort for CREATE INDEX on a second core.
         try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; PRAGMA threads=2; PRAGMA mmap_size=8589934592")
 
-        // Secondary indexes are built once, sorted, after the rows are in (the id index stays: the
-        // projector looks rows up by id).
+        // Every index is built once, sorted, after the rows are in: the reading thread tracks which row
+        // holds each memory, so the writer never looks a row up by id.
         let indexes = try db.query(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'memories' AND sql IS NOT NULL"
         ) { ($0.string(0), $0.string(1)) }
@@ -88,8 +88,11 @@ public enum MemoryRebuilder {
         if case .position(let p) = bound { lastWanted = p }
         let (filter, through) = (eventFilter, lastWanted)
         let handoff = BatchHandoff(capacity: 3)
+        // Room for every memory of a ledger up to a few million events, so the map is not rehashed as it grows.
+        let expected = Int(min(try source.head().position, lastWanted, 4_000_000))
         let reader = Thread {
             var after: Int64 = 0
+            var rows = RowTracker(expecting: expected)
             while !handoff.isCancelled {
                 do {
                     // A small first batch lets the writer start at once.
@@ -97,7 +100,10 @@ public enum MemoryRebuilder {
                     let events = try source.replayEvents(after: after, through: through, limit: limit, filter: filter)
                     guard let last = events.last else { break }
                     after = last.position
-                    handoff.put(.success(events.map { ($0, MemoryProjector.Derived($0)) }))
+                    handoff.freeReturned()
+                    var batch = derive(events)
+                    for i in batch.indices { rows.track(&batch[i]) }
+                    handoff.put(.success(batch))
                 } catch {
                     handoff.put(.failure(error))
                     return
@@ -108,8 +114,7 @@ public enum MemoryRebuilder {
         reader.start()
         defer { handoff.cancel() }
 
-        let projector = MemoryProjector(defersDerivedTables: true)
-        let releaser = DispatchQueue(label: "memledger.rebuild.release")
+        let writer = try BulkMemoryWriter(db)
         var applied: Int64 = 0
         var lastPosition: Int64 = 0
         var (waitSeconds, applySeconds) = (0.0, 0.0)
@@ -119,17 +124,17 @@ public enum MemoryRebuilder {
         try db.writeTransaction {
             while true {
                 let waitStart = clock.now
-                let batch = try handoff.take().get()
+                var batch = try handoff.take().get()
                 let applyStart = clock.now
                 waitSeconds += seconds(waitStart, applyStart, clock: clock)
                 guard let last = batch.last else { break }
-                for i in batch.indices { try projector.apply(batch[i].0, derived: batch[i].1, in: db) }
+                for derived in batch { try writer.apply(derived) }
                 applySeconds += seconds(applyStart, clock.now, clock: clock)
                 applied += Int64(batch.count)
-                lastPosition = last.0.position
+                lastPosition = last.position
                 progress?(applied)
-                // Freeing a batch (thousands of strings and buffers) is not the writer's work.
-                releaser.async { withExtendedLifetime(batch) {} }
+                // Freeing a batch (thousands of strings and arrays) is not the writer's work.
+                handoff.giveBack(&batch)
             }
         }
         let indexStart = clock.now
@@ -144,7 +149,7 @@ public enum MemoryRebuilder {
             try db.run("INSERT INTO memory_counts (user_id, live) SELECT user_id, count(*) FROM memories GROUP BY user_id")
             let rows = try fullText.insertAll(into: db)
             try db.run(
-                "INSERT INTO projection_checkpoints (name, position) VALUES (?, ?)", .text(projector.name), .integer(lastPosition))
+                "INSERT INTO projection_checkpoints (name, position) VALUES (?, ?)", .text(MemoryProjector().name), .integer(lastPosition))
             return rows
         }
         try db.execute("PRAGMA journal_mode=WAL")
@@ -153,6 +158,23 @@ public enum MemoryRebuilder {
             events: applied, lastPosition: lastPosition, readModelSeconds: seconds(start, readModelDone, clock: clock),
             fullTextSeconds: seconds(readModelDone, end, clock: clock), fullTextRows: rows, waitSeconds: waitSeconds,
             applySeconds: applySeconds, indexSeconds: seconds(indexStart, readModelDone, clock: clock))
+    }
+
+    /// What each event does, derived on every core: the writer's core is mostly idle while it waits.
+    static func derive(_ events: [RecordedEvent]) -> [MemoryProjector.Derived] {
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        guard parts > 1, events.count >= 1_024 else { return events.map(MemoryProjector.Derived.init) }
+        return Array(unsafeUninitializedCapacity: events.count) { buffer, initialized in
+            // Each part initialises its own slice of the buffer; all are done when concurrentPerform returns.
+            nonisolated(unsafe) let base = buffer.baseAddress!
+            let share = (events.count + parts - 1) / parts
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for i in part * share..<min(events.count, (part + 1) * share) {
+                    (base + i).initialize(to: MemoryProjector.Derived(events[i]))
+                }
+            }
+            initialized = events.count
+        }
     }
 
     static func seconds(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant, clock: ContinuousClock) -> Double {
@@ -222,7 +244,7 @@ struct FullTextLoad {
 /// Batches of decoded events passed from the rebuild's reading thread to its writer, at most
 /// `capacity` waiting, so reading runs ahead of writing without holding the whole ledger in memory.
 final class BatchHandoff: Sendable {
-    typealias Batch = [(RecordedEvent, MemoryProjector.Derived)]
+    typealias Batch = [MemoryProjector.Derived]
     private let queue = Mutex<[Result<Batch, any Error>]>([])
     private let cancelled = Atomic<Bool>(false)
     private let filled = DispatchSemaphore(value: 0)
@@ -239,6 +261,22 @@ final class BatchHandoff: Sendable {
         guard !isCancelled else { return }
         queue.withLock { $0.append(batch) }
         filled.signal()
+    }
+
+    private let returned = Mutex<[Batch]>([])
+
+    /// Hands a batch the writer is done with back to the reading thread, which allocated it and frees it
+    /// (`freeReturned`): freeing memory on the thread that allocated it is what the allocator does best.
+    func giveBack(_ batch: inout Batch) {
+        var mine: Batch = []
+        swap(&mine, &batch)
+        returned.withLock { $0.append(mine) }
+    }
+
+    /// Frees the batches given back so far (call on the reading thread).
+    func freeReturned() {
+        var batches: [Batch] = []
+        returned.withLock { swap(&batches, &$0) }
     }
 
     /// Waits for the next batch.

@@ -87,7 +87,7 @@ extension MemoryService {
                     if let role { itemMetadata["role"] = .string(role) }
                     if let existing = try tx.db.first(
                         "SELECT \(Self.columns) FROM memories m WHERE m.user_id = ? AND m.fingerprint = ?",
-                        [.text(caller.userID), .text(fingerprint)], Self.decode)
+                        [.text(caller.userID), .blob(fingerprint)], Self.decode)
                     {
                         guard dedup else {
                             throw MemoryError(.conflict, "memory \(existing.id) already has this content; add with dedup to reuse it")
@@ -145,7 +145,7 @@ extension MemoryService {
                 if state.content == currentContent && state.metadata == current.metadata { return current }
                 if newContent != nil, let other = try tx.db.first(
                     "SELECT id FROM memories WHERE user_id = ? AND fingerprint = ? AND id <> ?",
-                    [.text(caller.userID), .text(ContentNormalizer.fingerprint(state.content)), .text(id)], { $0.string(0) })
+                    [.text(caller.userID), .blob(ContentNormalizer.fingerprint(state.content)), .text(id)], { $0.string(0) })
                 {
                     throw MemoryError(.conflict, "memory \(other) already has this content")
                 }

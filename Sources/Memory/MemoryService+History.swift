@@ -96,7 +96,7 @@ extension MemoryService {
             let creation = events.first.flatMap { $0.type == MemoryEvent.added ? MemoryEvent.Creation(of: $0) : nil }
             if let other = try tx.db.first(
                 "SELECT id FROM memories WHERE user_id = ? AND fingerprint = ?",
-                [.text(caller.userID), .text(ContentNormalizer.fingerprint(state.content))], { $0.string(0) })
+                [.text(caller.userID), .blob(ContentNormalizer.fingerprint(state.content))], { $0.string(0) })
             {
                 throw MemoryError(.conflict, "memory \(other) already has this content")
             }

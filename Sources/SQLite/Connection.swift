@@ -44,6 +44,7 @@ public final class Connection {
         self.path = path
         self.cacheSize = options.statementCacheSize
         sqlite3_extended_result_codes(db, 1)
+        Unhex.register(on: db)
         sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
         if options.mode == .readWrite {
             // Switching a new database to WAL takes an exclusive lock that the busy handler does not
@@ -106,6 +107,10 @@ public final class Connection {
         return statement
     }
 
+    /// The prepared statement for `sql`, for a caller that runs it many times in a row (a bulk load):
+    /// `Statement.run` then skips looking `sql` up in the cache. Owned by this connection.
+    public func prepared(_ sql: String) throws -> Statement { try statement(sql) }
+
     /// Runs a statement that returns no rows.
     /// - Returns: the number of rows it changed.
     @discardableResult
@@ -115,10 +120,7 @@ public final class Connection {
 
     @discardableResult
     public func run(_ sql: String, arguments: [SQLValue]) throws -> Int {
-        let statement = try statement(sql)
-        try statement.reset(binding: arguments)
-        while try statement.step() {}
-        return Int(sqlite3_changes(handle))
+        try statement(sql).run(arguments)
     }
 
     /// Calls `body` for every row of the query.

@@ -78,6 +78,15 @@ public final class Statement {
         return fresh
     }
 
+    /// Runs the statement with `arguments`, stepping through any rows it returns.
+    /// - Returns: the number of rows it changed.
+    @discardableResult
+    public func run(_ arguments: [SQLValue]) throws -> Int {
+        try reset(binding: arguments)
+        while try step() {}
+        return Int(sqlite3_changes(connection.handle))
+    }
+
     /// Steps once; returns true when a row is available.
     func step() throws -> Bool {
         let rc = sqlite3_step(handle)

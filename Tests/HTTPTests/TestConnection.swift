@@ -29,10 +29,11 @@ final class TestConnection: @unchecked Sendable {
     private var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:port with a receive timeout so a broken server fails the test rather
-    /// than hanging it.
+    /// than hanging it. Generous: the handlers run on the cooperative pool, which the rest of a parallel
+    /// suite on two cores can keep busy for seconds.
     /// - Parameter receiveBuffer: a small SO_RCVBUF makes the server meet a full socket and
     ///   resume on writability.
-    init(port: Int, timeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) throws {
+    init(port: Int, timeoutSeconds: Int = 30, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)

@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 import JSON
-import Ledger
+@testable import Ledger
+import Schema
 import SQLite
 import Testing
 
@@ -91,15 +92,98 @@ import Testing
         #expect(try snapshot(pointInTime) == captured)
     }
 
-    /// Stored fingerprints were written with `hexString`; the faster writer must give the same text, or
-    /// duplicate detection would miss content stored before it.
-    @Test func fingerprintHexIsTheHexStringAlreadyStored() {
-        var rng = SplitMix(state: 7)
-        for length in [0, 1, 2, 31, 32, 33] + (0..<200).map({ _ in Int.random(in: 0..<80, using: &rng) }) {
-            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            #expect(ContentNormalizer.hex(bytes) == bytes.hexString)
+    /// The fingerprint is the SHA-256 digest of the folded text, which migration 0008 recovers from the
+    /// hexadecimal text stored before it.
+    @Test func fingerprintIsTheDigestOfTheFoldedText() {
+        #expect(ContentNormalizer.fingerprint("Likes  TEA") == SHA256.hash(Array("likes tea".utf8)))
+        #expect(ContentNormalizer.fingerprint("ZOË\u{00A0} likes") == SHA256.hash("zoë likes"))
+    }
+
+    /// A store made before migration 0008 (hexadecimal fingerprints, the id unique in the table) keeps
+    /// every memory, still finds duplicates of what it held, and gets the new indexes.
+    @Test func theKeysMigrationKeepsMemoriesAndDuplicateDetection() async throws {
+        let store = try Store(durable: false)
+        let kept = try await store.service.add("Prefers  green TEA", by: caller("claude"))
+        try await store.service.add("works in Lisbon", by: caller("codex"))
+        store.service.close()
+        // Take the file back to before 0008: the 0002 table with the stored rows, fingerprints in hex.
+        let db = try Connection(path: store.database)
+        let old = try #require(Migration.all.first { $0.version == 2 }?.sql)
+        let table = String(old[old.range(of: "CREATE TABLE memories")!.lowerBound..<old.range(of: ");\n")!.upperBound])
+        try db.execute(
+            """
+            ALTER TABLE memories RENAME TO memories_new;
+            \(table)
+            INSERT INTO memories SELECT seq, id, user_id, content, metadata, agent_id, run_id, created_at, updated_at,
+                created_by_agent, created_by_client, updated_by_agent, updated_by_client, version, hex(fingerprint),
+                redacted, last_position FROM memories_new;
+            DROP TABLE memories_new;
+            DELETE FROM schema_migrations WHERE version = 8;
+            """)
+        #expect(try db.scalarInt("SELECT count(*) FROM memories WHERE length(fingerprint) = 64") == 2)
+        let reopened = try MemoryService(path: store.database)
+        defer { reopened.close() }
+        let rows = try Connection(path: store.database).query("SELECT fingerprint FROM memories ORDER BY seq") { $0.value(0) }
+        #expect(rows == [.blob(ContentNormalizer.fingerprint("prefers green tea")), .blob(ContentNormalizer.fingerprint("works in lisbon"))])
+        let again = try await reopened.add(AddRequest(content: "prefers green  tea"), caller: caller()).entries[0]
+        #expect(again.deduplicated && again.memory.id == kept.id)
+        #expect(try reopened.list(caller: caller()).total == 2)
+        let indexes = try Connection(path: store.database).query(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'memories' ORDER BY name") { $0.string(0) }
+        #expect(indexes == ["memories_by_agent", "memories_by_fingerprint", "memories_by_id", "memories_by_run", "memories_by_user"])
+        // The agent and run indexes hold only rows with an agent or a run; a filter on either still uses them.
+        for (column, index) in [("agent_id", "memories_by_agent"), ("run_id", "memories_by_run")] {
+            let plan = try Connection(path: store.database).query(
+                "EXPLAIN QUERY PLAN SELECT id FROM memories m WHERE m.user_id = ? AND m.\(column) = ? ORDER BY m.created_at DESC, m.seq DESC",
+                [.text("alice"), .text("claude")]) { $0.string(3) }
+            #expect(plan.contains { $0.contains("USING INDEX \(index)") }, "\(plan)")
         }
-        #expect(ContentNormalizer.fingerprint("Likes  TEA") == SHA256.hash(Array("likes tea".utf8)).hexString)
+    }
+
+    /// SQLite's `unhex` where the library has it, memledger's otherwise: the same answers.
+    @Test func unhexDecodesHexadecimalTextAndRefusesTheRest() throws {
+        let db = try Connection(path: ":memory:")
+        let row = try #require(try db.first(
+            "SELECT unhex('00ff10Ab'), unhex(''), unhex('abc'), unhex('zz'), unhex(NULL)") { row in (0..<5).map { row.value($0) } })
+        #expect(row[0] == .blob([0x00, 0xFF, 0x10, 0xAB]))
+        #expect(row[2] == .null && row[3] == .null && row[4] == .null)
+    }
+
+    /// A rebuild finds each memory's row through the reading thread's tracker instead of the id index:
+    /// it must give the answer the table would, for UUID ids and for ids of any other shape.
+    @Test func theRebuildTrackerFindsTheRowTheTableWould() throws {
+        func derived(_ type: String, _ id: String, at position: Int64) -> MemoryProjector.Derived {
+            let payload = type == MemoryEvent.deleted ? nil : Array(#"{"content":"x","metadata":{}}"#.utf8)
+            return MemoryProjector.Derived(RecordedEvent(
+                position: position, eventID: "", streamID: id, streamVersion: 1, type: type, schemaVersion: 1,
+                occurredAt: Timestamp(milliseconds: 0), userID: "alice", provenance: Provenance(transport: .cli), idempotencyKey: nil,
+                payloadDigest: [], prevHash: [], hash: [], salt: nil, payload: payload))
+        }
+        let uuid = "3913b007-f888-430a-8c9d-659207e27fb8"
+        var rows = RowTracker()
+        var targets: [Int64?] = []
+        for (type, id, position) in [
+            (MemoryEvent.added, uuid, 1), (MemoryEvent.added, uuid.uppercased(), 2), (MemoryEvent.added, "imported-7", 3),
+            (MemoryEvent.updated, uuid, 4), (MemoryEvent.updated, uuid.uppercased(), 5), (MemoryEvent.deleted, uuid, 6),
+            (MemoryEvent.updated, uuid, 7), (MemoryEvent.restored, uuid, 8), (MemoryEvent.restored, "imported-7", 9),
+            (MemoryEvent.deleted, "imported-7", 10), (MemoryEvent.deleted, "never-added", 11),
+        ] as [(String, String, Int64)] {
+            var change = derived(type, id, at: position)
+            rows.track(&change)
+            targets.append(change.target)
+        }
+        #expect(targets == [nil, nil, nil, 1, 2, 1, nil, nil, 3, 9, nil])
+    }
+
+    @Test func aUUIDKeyIsTakenOnlyFromACanonicalLowercaseUUID() {
+        let id = "3913b007-f888-430a-8c9d-659207e27fb8"
+        #expect(UUIDKey(id) == UUIDKey(id))
+        #expect(UUIDKey(id) != UUIDKey("3913b007-f888-430a-8c9d-659207e27fb9"))
+        #expect(UUIDKey(id) != UUIDKey("4913b007-f888-430a-8c9d-659207e27fb8"))
+        for other in [id.uppercased(), id + "0", String(id.dropLast()), id.replacingOccurrences(of: "-", with: ""),
+                      "3913b007f-888-430a-8c9d-659207e27fb8", "3913b007-f888-430a-8c9d-659207e27fbg", ""] {
+            #expect(UUIDKey(other) == nil, "\(other)")
+        }
     }
 
     /// A store made before migration 0005 gets its per-user counts from the rows it already has.
