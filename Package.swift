@@ -18,7 +18,7 @@ let package = Package(
         .target(name: "CEventLoop", cSettings: optimisedC),
         .target(name: "CKernels", cSettings: optimisedC),
 
-        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "SQLite", dependencies: ["CSQLite", "Crypto"]),
         .target(name: "Crypto"),
         .target(name: "JSON"),
         .target(name: "Schema"),

@@ -36,9 +36,6 @@ public struct MemoryProjector: Projector {
         /// `insert`: every column of the row, in `Self.insert`'s order. `update`: the `SET` values of
         /// `Self.update` or `Self.updateRedacted`, the row's `seq` still to be appended.
         var values: [SQLValue]
-        /// In a rebuild: the `seq` of the memory's current row, which the reading thread tracks instead of
-        /// the writer looking it up (the id index is built after the load). Nil when there is none.
-        var target: Int64?
 
         init(_ event: RecordedEvent) {
             streamID = event.streamID
@@ -147,39 +144,42 @@ public struct MemoryProjector: Projector {
 }
 
 /// The rebuild's side of the projector: `memories` alone, without its indexes, the full-text index, the
-/// counts or vectors (built in bulk afterwards), each row found by the `target` its reading thread
-/// tracked (`RowTracker`). The row values are `MemoryProjector.Derived`'s, as on the live path.
+/// counts or vectors (built in bulk afterwards), each memory's row found by a `RowTracker` instead of the
+/// id index. The row values are `MemoryProjector.Derived`'s, as on the live path.
 struct BulkMemoryWriter {
     private let insert: Statement
     private let update: Statement
     private let updateRedacted: Statement
     private let delete: Statement
+    private var rows: RowTracker
 
-    init(_ db: Connection) throws {
+    init(_ db: Connection, expecting count: Int) throws {
         insert = try db.prepared(MemoryProjector.insert)
         update = try db.prepared(MemoryProjector.update)
         updateRedacted = try db.prepared(MemoryProjector.updateRedacted)
         delete = try db.prepared(MemoryProjector.delete)
+        rows = RowTracker(expecting: count)
     }
 
-    func apply(_ derived: MemoryProjector.Derived) throws {
+    mutating func apply(_ derived: MemoryProjector.Derived) throws {
+        let current = rows.track(derived)
         switch derived.change {
         case .insert:
-            if let old = derived.target { try delete.run([.integer(old)]) }
+            if let old = current { try delete.run([.integer(old)]) }
             try insert.run(derived.values)
         case .update(let redacted):
-            guard let seq = derived.target else { return }
+            guard let seq = current else { return }
             try (redacted ? updateRedacted : update).run(derived.values + [.integer(seq)])
         case .remove:
-            if let old = derived.target { try delete.run([.integer(old)]) }
+            if let old = current { try delete.run([.integer(old)]) }
         case .none:
             break
         }
     }
 }
 
-/// Where each live memory's row is during a rebuild, kept by the reading thread in event order: the
-/// same answer `SELECT seq FROM memories WHERE id = ?` gives the live projector at that event.
+/// Where each live memory's row is during a rebuild, fed every event in order: the same answer
+/// `SELECT seq FROM memories WHERE id = ?` gives the live projector at that event.
 struct RowTracker {
     /// Memory ids are lowercase UUIDs, kept as their 16 bytes; any other id (an imported one) as text.
     private var seqByUUID: [UUIDKey: Int64] = [:]
@@ -187,12 +187,13 @@ struct RowTracker {
 
     init(expecting count: Int = 0) { seqByUUID.reserveCapacity(count) }
 
-    /// Sets `derived.target` and records what the event does to the memory's row.
-    mutating func track(_ derived: inout MemoryProjector.Derived) {
+    /// Records what the event does to its memory's row.
+    /// - Returns: the `seq` of the memory's row before the event, or nil when it has none.
+    mutating func track(_ derived: MemoryProjector.Derived) -> Int64? {
         if let key = UUIDKey(derived.streamID) {
-            derived.target = Self.track(derived.change, derived.position, key, in: &seqByUUID)
+            Self.track(derived.change, derived.position, key, in: &seqByUUID)
         } else {
-            derived.target = Self.track(derived.change, derived.position, derived.streamID, in: &seqByText)
+            Self.track(derived.change, derived.position, derived.streamID, in: &seqByText)
         }
     }
 

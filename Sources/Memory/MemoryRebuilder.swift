@@ -9,8 +9,8 @@ import Synchronization
 /// store as it was at a position or a time (point-in-time). The same projector code as the live path.
 ///
 /// Fast because the work is split and ordered: a reading thread fetches the next batch of events (no
-/// hashes), derives their rows on every core and tracks which row holds each memory, while the writer
-/// inserts the previous batch into `memories` alone, with no index to keep; the indexes, the per-user
+/// hashes) and derives their rows on every core, while the writer inserts the previous batch into
+/// `memories` alone, with no index to keep (it tracks which row holds each memory); the indexes, the per-user
 /// counts and the full-text rows are then built in bulk (in that order, so the read model is complete
 /// first), the full-text terms derived on every core, for the rows still live only.
 public enum MemoryRebuilder {
@@ -75,8 +75,8 @@ public enum MemoryRebuilder {
         // `threads` lets SQLite sort for CREATE INDEX on a second core.
         try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; PRAGMA threads=2; PRAGMA mmap_size=8589934592")
 
-        // Every index is built once, sorted, after the rows are in: the reading thread tracks which row
-        // holds each memory, so the writer never looks a row up by id.
+        // Every index is built once, sorted, after the rows are in: the writer tracks which row holds each
+        // memory, so it never looks a row up by id.
         let indexes = try db.query(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'memories' AND sql IS NOT NULL"
         ) { ($0.string(0), $0.string(1)) }
@@ -88,11 +88,8 @@ public enum MemoryRebuilder {
         if case .position(let p) = bound { lastWanted = p }
         let (filter, through) = (eventFilter, lastWanted)
         let handoff = BatchHandoff(capacity: 3)
-        // Room for every memory of a ledger up to a few million events, so the map is not rehashed as it grows.
-        let expected = Int(min(try source.head().position, lastWanted, 4_000_000))
         let reader = Thread {
             var after: Int64 = 0
-            var rows = RowTracker(expecting: expected)
             while !handoff.isCancelled {
                 do {
                     // A small first batch lets the writer start at once.
@@ -101,9 +98,7 @@ public enum MemoryRebuilder {
                     guard let last = events.last else { break }
                     after = last.position
                     handoff.freeReturned()
-                    var batch = derive(events)
-                    for i in batch.indices { rows.track(&batch[i]) }
-                    handoff.put(.success(batch))
+                    handoff.put(.success(derive(events)))
                 } catch {
                     handoff.put(.failure(error))
                     return
@@ -114,13 +109,13 @@ public enum MemoryRebuilder {
         reader.start()
         defer { handoff.cancel() }
 
-        let writer = try BulkMemoryWriter(db)
+        // Room for every memory of a ledger up to a few million events, so the row map is not rehashed as it grows.
+        var writer = try BulkMemoryWriter(db, expecting: Int(min(try source.head().position, lastWanted, 4_000_000)))
         var applied: Int64 = 0
         var lastPosition: Int64 = 0
         var (waitSeconds, applySeconds) = (0.0, 0.0)
-        // One transaction for every event: a commit per batch would write every page the batch touched in the
-        // id index (random ids, so most of its leaves), again and again; with no journal a large transaction
-        // costs nothing more, its pages spilling to the file only when the cache is full.
+        // One transaction for every event: with no journal a large transaction costs nothing more, its pages
+        // spilling to the file only when the cache is full, and nothing is written twice.
         try db.writeTransaction {
             while true {
                 let waitStart = clock.now

@@ -1,4 +1,5 @@
 import CSQLite
+import Crypto
 
 /// `unhex(X)`, built into SQLite from 3.41, for older libraries (Debian 12 has 3.40): the bytes of the
 /// hexadecimal text X, or NULL when X is NULL or is not an even number of hexadecimal digits. The
@@ -20,8 +21,8 @@ enum Unhex {
             sqlite3_result_null(context)
             return
         }
-        let count = Int(sqlite3_value_bytes(argument))
-        guard let bytes = decode(UnsafeBufferPointer(start: text, count: count)) else {
+        let hex = String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(argument))), as: UTF8.self)
+        guard let bytes = Crypto.bytes(fromHex: hex) else {
             sqlite3_result_null(context)
             return
         }
@@ -29,27 +30,5 @@ enum Unhex {
             // SQLITE_TRANSIENT: SQLite copies the bytes before this returns.
             sqlite3_result_blob(context, buffer.baseAddress, Int32(buffer.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
         }
-    }
-
-    /// The bytes of hexadecimal text (either case), or nil when it is not hexadecimal.
-    static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-            default: nil
-            }
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.count / 2)
-        var i = 0
-        while i < text.count {
-            guard let high = nibble(text[i]), let low = nibble(text[i + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            i += 2
-        }
-        return bytes
     }
 }

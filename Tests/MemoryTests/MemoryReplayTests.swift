@@ -149,7 +149,7 @@ import Testing
         #expect(row[2] == .null && row[3] == .null && row[4] == .null)
     }
 
-    /// A rebuild finds each memory's row through the reading thread's tracker instead of the id index:
+    /// A rebuild finds each memory's row through a tracker instead of the id index:
     /// it must give the answer the table would, for UUID ids and for ids of any other shape.
     @Test func theRebuildTrackerFindsTheRowTheTableWould() throws {
         func derived(_ type: String, _ id: String, at position: Int64) -> MemoryProjector.Derived {
@@ -168,9 +168,7 @@ import Testing
             (MemoryEvent.updated, uuid, 7), (MemoryEvent.restored, uuid, 8), (MemoryEvent.restored, "imported-7", 9),
             (MemoryEvent.deleted, "imported-7", 10), (MemoryEvent.deleted, "never-added", 11),
         ] as [(String, String, Int64)] {
-            var change = derived(type, id, at: position)
-            rows.track(&change)
-            targets.append(change.target)
+            targets.append(rows.track(derived(type, id, at: position)))
         }
         #expect(targets == [nil, nil, nil, 1, 2, 1, nil, nil, 3, 9, nil])
     }
