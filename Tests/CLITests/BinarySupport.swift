@@ -15,17 +15,9 @@ let memledgerBinary: String = {
 
 /// Runs the binary to completion and returns its exit status and standard output.
 func runMemledger(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: memledgerBinary)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let process = try ChildProcess(memledgerBinary, arguments, environment: environment, stdout: .pipe, stderr: .nullDevice)
+    let data = process.standardOutput!.readDataToEndOfFile()
+    return (process.wait(), String(decoding: data, as: UTF8.self))
 }
 
 /// A fresh data directory for one test, removed when the value is released.
@@ -56,27 +48,17 @@ struct RunResult {
 
 /// Runs the binary to completion, capturing both output streams (stdin from `input` when given).
 func memledger(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) throws -> RunResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: memledgerBinary)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    let stdin = Pipe()
-    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-    try process.run()
-    if let input {
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
+    let process = try ChildProcess(
+        memledgerBinary, arguments, environment: environment, stdin: input == nil ? .nullDevice : .pipe, stdout: .pipe, stderr: .pipe)
+    if let input, let stdin = process.standardInput {
+        stdin.write(input)
+        try stdin.close()
     }
     // Read stderr on another thread so neither pipe can fill up and stall the child.
-    let errData = ErrorCollector(err)
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let errData = ErrorCollector(process.standardError!)
+    let outData = process.standardOutput!.readDataToEndOfFile()
     return RunResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        status: process.wait(), stdout: String(decoding: outData, as: UTF8.self),
         stderr: String(decoding: errData.wait(), as: UTF8.self))
 }
 
@@ -84,9 +66,9 @@ func memledger(_ arguments: [String], input: Data? = nil, environment: [String: 
 final class ErrorCollector: @unchecked Sendable {
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)
-    init(_ pipe: Pipe) {
+    init(_ pipe: FileHandle) {
         Thread.detachNewThread { [self] in
-            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            data = pipe.readDataToEndOfFile()
             done.signal()
         }
     }

@@ -70,15 +70,13 @@ import Testing
 
     @Test func backupWhileAWriterRunsRestoresAndVerifiesWithTheSameHead() throws {
         let seeded = try SeededLedger(memories: 10)
-        let writer = Process()
-        writer.executableURL = URL(fileURLWithPath: memledgerBinary)
-        writer.arguments = ["debug-append", "--data", seeded.path, "--stream", "w", "--count", "300", "--concurrency", "2"]
-        writer.standardOutput = FileHandle.nullDevice
-        try writer.run()
+        let writer = try ChildProcess(
+            memledgerBinary, ["debug-append", "--data", seeded.path, "--stream", "w", "--count", "300", "--concurrency", "2"],
+            stdout: .nullDevice)
         usleep(50_000)
         let file = seeded.path + "/backup.sqlite"
         let backup = try memledger(["backup", file, "--data", seeded.path, "--json"])
-        writer.waitUntilExit()
+        writer.wait()
         #expect(backup.status == 0, "\(backup.stderr)")
         let head = try #require(backup.object["head"] as? String)
         let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int

@@ -5,21 +5,16 @@ import Testing
 @Suite(.serialized) struct MultiProcessLedgerTests {
     @Test func twoProcessesAppendingAtOnceLoseNothing() throws {
         let dir = TempDirectory()
-        var processes: [(Process, Pipe)] = []
+        var processes: [ChildProcess] = []
         for name in ["p", "q"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: memledgerBinary)
-            process.arguments = ["debug-append", "--data", dir.path, "--stream", name, "--count", "150", "--concurrency", "4"]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            processes.append((process, out))
+            processes.append(try ChildProcess(
+                memledgerBinary, ["debug-append", "--data", dir.path, "--stream", name, "--count", "150", "--concurrency", "4"],
+                stdout: .pipe))
         }
         var acks: [String] = []
-        for (process, out) in processes {
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+        for process in processes {
+            let text = String(decoding: process.standardOutput!.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.wait() == 0)
             acks += text.split(separator: "\n").map { String($0.dropFirst(4)) }
         }
         #expect(acks.count == 300)
@@ -34,17 +29,13 @@ import Testing
         let dir = TempDirectory()
         var acknowledged: Set<String> = []
         for round in 0..<20 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: memledgerBinary)
-            process.arguments = ["debug-append", "--data", dir.path, "--stream", "r\(round)", "--concurrency", "4"]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(
+                memledgerBinary, ["debug-append", "--data", dir.path, "--stream", "r\(round)", "--concurrency", "4"],
+                stdout: .pipe, stderr: .nullDevice)
             usleep(UInt32.random(in: 60_000...250_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.kill(SIGKILL)
+            process.wait()
+            let text = String(decoding: process.standardOutput!.readDataToEndOfFile(), as: UTF8.self)
             // Only complete lines are acknowledgements; a torn last line is not.
             let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
             let complete = text.hasSuffix("\n") ? lines : lines.dropLast()

@@ -170,17 +170,15 @@ import Testing
 
     @Test func commandsWriteBesideAnotherWritingProcess() throws {
         let seeded = try SeededLedger(memories: 10)
-        let writer = Process()
-        writer.executableURL = URL(fileURLWithPath: memledgerBinary)
-        writer.arguments = ["debug-append", "--data", seeded.path, "--stream", "bg", "--count", "400", "--concurrency", "2"]
-        writer.standardOutput = FileHandle.nullDevice
-        try writer.run()
+        let writer = try ChildProcess(
+            memledgerBinary, ["debug-append", "--data", seeded.path, "--stream", "bg", "--count", "400", "--concurrency", "2"],
+            stdout: .nullDevice)
         let redact = try memledger(["redact", seeded.live[0], "--reason", "while serving", "--data", seeded.path])
         let restore = try memledger(["restore", seeded.deleted[0], "--data", seeded.path])
-        writer.waitUntilExit()
+        let writerStatus = writer.wait()
         #expect(redact.status == 0, "\(redact.stderr)")
         #expect(restore.status == 0, "\(restore.stderr)")
-        #expect(writer.terminationStatus == 0)
+        #expect(writerStatus == 0)
         let verify = try memledger(["verify", "--data", seeded.path, "--json"])
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.object["events"] as? Int == Int(seeded.head.split(separator: ":")[0])! + 400 + 2)

@@ -4,7 +4,7 @@ import Testing
 /// A running `memledger serve` on an ephemeral loopback port, stopped with SIGTERM when released.
 /// Requests go through curl, so tests that use it need `/usr/bin/curl` (`RunningServer.available`).
 final class RunningServer {
-    let process = Process()
+    let process: ChildProcess
     let base: String
     static let key = "mlk_test_owner_key_for_cli_tests_0123456789"
     /// The public base URL when OAuth is on: loopback, so auto-approve is allowed. The server
@@ -14,19 +14,17 @@ final class RunningServer {
 
     /// - Parameter oauth: mount the authorization server at `publicBase`, approving every request.
     init(data: String, oauth: Bool = false) throws {
-        process.executableURL = URL(fileURLWithPath: memledgerBinary)
-        process.arguments = ["serve", "--data", data, "--port", "0", "--host", "127.0.0.1"]
-            + (oauth ? ["--public-base-url", Self.publicBase, "--oauth-auto-approve"] : [])
-        process.environment = ProcessInfo.processInfo.environment.merging(["MEMLEDGER_API_KEY": Self.key]) { $1 }
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            memledgerBinary,
+            ["serve", "--data", data, "--port", "0", "--host", "127.0.0.1"]
+                + (oauth ? ["--public-base-url", Self.publicBase, "--oauth-auto-approve"] : []),
+            environment: ["MEMLEDGER_API_KEY": Self.key], stdout: .nullDevice, stderr: .pipe)
+        let err = process.standardError!
         var address: String?
         var buffer = Data()
         let deadline = Date().addingTimeInterval(20)
         while address == nil, Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
+            let chunk = err.availableData
             if chunk.isEmpty { break }
             buffer += chunk
             for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") where line.contains("\"listening\"") {
@@ -36,26 +34,19 @@ final class RunningServer {
         }
         base = address ?? ""
         // Keep draining stderr so the server never blocks on a full pipe.
-        Thread.detachNewThread { while !err.fileHandleForReading.availableData.isEmpty {} }
+        Thread.detachNewThread { while !err.availableData.isEmpty {} }
     }
 
     deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        process.kill(SIGTERM)
+        process.wait()
     }
 
     /// Runs curl with `arguments` and returns its standard output.
     func curl(_ arguments: [String]) throws -> String {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s"] + arguments
-        let out = Pipe()
-        curl.standardOutput = out
-        try curl.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        curl.waitUntilExit()
+        let curl = try ChildProcess("/usr/bin/curl", ["-s"] + arguments, stdout: .pipe)
+        let text = String(decoding: curl.standardOutput!.readDataToEndOfFile(), as: UTF8.self)
+        curl.wait()
         return text
     }
 
