@@ -72,8 +72,10 @@ public enum MemoryRebuilder {
         let db = try Connection(path: target, options: options)
         // The schema ledger's writer connection is released just after `close()` returns.
         try db.retryingWhileBusy(for: 10) { try db.execute("PRAGMA journal_mode=OFF") }
-        // `threads` lets SQLite sort for CREATE INDEX on a second core.
-        try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; PRAGMA threads=2; PRAGMA mmap_size=8589934592")
+        // `threads` lets SQLite sort for CREATE INDEX on a second core. A 64 MB page cache: the rows arrive
+        // in `seq` order, so each page is filled once and spilled to the file when the cache is full; a
+        // larger cache buys nothing and costs page faults (1 GiB made a 1M-event rebuild 10–30% slower).
+        try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-65536; PRAGMA threads=2; PRAGMA mmap_size=8589934592")
 
         // Every index is built once, sorted, after the rows are in: the writer tracks which row holds each
         // memory, so it never looks a row up by id.
