@@ -12,6 +12,8 @@ enum MemoryEvent {
     static let restored = "memory.restored"
     static let redacted = "memory.redacted"
     static let all = [added, updated, deleted, restored, redacted]
+    /// The payload key of an `updated` event that a revert wrote.
+    static let revertedToVersion = "reverted_to_version"
 
     /// `added`, `updated`, `restored`: the state after the event.
     struct State {
@@ -23,12 +25,21 @@ enum MemoryEvent {
         var payload: [UInt8] { payload(creation: nil) }
 
         /// The payload with `creation` beside the state (a `restored` event's).
-        func payload(creation: Creation?) -> [UInt8] {
+        func payload(creation: Creation?) -> [UInt8] { JSONValue.object(fields(creation: creation)).serialized() }
+
+        /// The payload of an `updated` event written by a revert: the state and the version it came from.
+        func payload(revertedTo version: Int64) -> [UInt8] {
+            var o = fields(creation: nil)
+            o[MemoryEvent.revertedToVersion] = .int(version)
+            return JSONValue.object(o).serialized()
+        }
+
+        private func fields(creation: Creation?) -> JSONObject {
             var o: JSONObject = ["content": .string(content), "metadata": .object(metadata)]
             if let agentID { o["agent_id"] = .string(agentID) }
             if let runID { o["run_id"] = .string(runID) }
             creation?.add(to: &o)
-            return JSONValue.object(o).serialized()
+            return o
         }
 
         init(content: String, metadata: JSONObject, agentID: String?, runID: String?) {

@@ -19,6 +19,10 @@ public struct HistoryEntry: Sendable, Hashable {
     public var transport: Transport
     /// True when this entry's content was erased by a redaction.
     public var redacted: Bool
+    /// A redaction's reason, as its author gave it.
+    public var reason: String?
+    /// The version a revert set the memory back to (an `updated` event written by `revert`).
+    public var revertedToVersion: Int64?
 
     public var json: JSONValue {
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
@@ -30,6 +34,8 @@ public struct HistoryEntry: Sendable, Hashable {
         o["metadata"] = metadata.map(JSONValue.object) ?? .null
         o["previous_metadata"] = previousMetadata.map(JSONValue.object) ?? .null
         if redacted { o["redacted"] = .bool(true) }
+        if let reason { o["reason"] = .string(reason) }
+        if let revertedToVersion { o["reverted_to_version"] = .int(revertedToVersion) }
         return .object(o)
     }
 }
@@ -51,6 +57,7 @@ extension MemoryService {
         for event in events {
             let state = MemoryEvent.State(payload: event.payload)
             let carriesState = [MemoryEvent.added, MemoryEvent.updated, MemoryEvent.restored].contains(event.type)
+            let note = event.payload.flatMap { try? JSONValue.parse($0) }
             entries.append(
                 HistoryEntry(
                     position: event.position, version: event.streamVersion,
@@ -58,7 +65,9 @@ extension MemoryService {
                     content: carriesState ? state?.content : nil, previousContent: current?.content,
                     metadata: carriesState ? state?.metadata : nil, previousMetadata: current?.metadata,
                     agentID: event.provenance.agentID, clientID: event.provenance.clientID, actor: event.provenance.actor,
-                    transport: event.provenance.transport, redacted: carriesState && event.isRedacted))
+                    transport: event.provenance.transport, redacted: carriesState && event.isRedacted,
+                    reason: event.type == MemoryEvent.redacted ? note?["reason"]?.stringValue : nil,
+                    revertedToVersion: event.type == MemoryEvent.updated ? note?[MemoryEvent.revertedToVersion]?.intValue : nil))
             if carriesState { current = state }
         }
         return entries
@@ -125,7 +134,7 @@ extension MemoryService {
             if state.content == current.content && state.metadata == current.metadata { return current }
             try tx.append(
                 to: id, expected: .exact(current.version),
-                events: [NewEvent(type: MemoryEvent.updated, userID: caller.userID, payload: state.payload)],
+                events: [NewEvent(type: MemoryEvent.updated, userID: caller.userID, payload: state.payload(revertedTo: version))],
                 provenance: caller.provenance)
             try Self.storeCachedVector(for: id, content: state.content, model: model, in: tx.db)
             return try Self.memory(id, userID: caller.userID, in: tx.db)!

@@ -21,6 +21,13 @@ extension MemoryService {
             guard let owner = try tx.db.first("SELECT user_id FROM events WHERE stream_id = ? ORDER BY position LIMIT 1", [.text(id)], { $0.optionalString(0) }),
                 owner == caller.userID
             else { throw MemoryError.notFound(id) }
+            // A second redaction would erase nothing but the first one's reason.
+            let last = try tx.db.first("SELECT type, position FROM events WHERE stream_id = ? ORDER BY position DESC LIMIT 1", [.text(id)]) {
+                ($0.string(0), $0.int64(1))
+            }
+            if let (type, position) = last, type == MemoryEvent.redacted {
+                throw MemoryError(.conflict, "memory \(id) was already redacted (event \(position)); there is nothing left to erase")
+            }
             return RedactionResult(memoryIDs: [id], payloadsErased: try Self.redact(id, userID: caller.userID, reason: reason, tx: tx, caller: caller))
         }
         _ = try? ledger.checkpoint()

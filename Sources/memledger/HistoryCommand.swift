@@ -38,7 +38,9 @@ struct HistoryCommand: CLICommand {
                 let who = [entry.agentID.map { "agent \($0)" }, entry.clientID.map { "client \($0)" }, entry.actor.map { "by \($0)" }]
                     .compactMap { $0 }.joined(separator: ", ")
                 var line = "v\(entry.version)  #\(entry.position)  \(entry.at.rfc3339)  \(entry.event)  [\(who); \(entry.transport.rawValue)]"
+                if let version = entry.revertedToVersion { line += "  (back to v\(version))" }
                 if entry.redacted { line += "  (content redacted)" } else if let content = entry.content { line += "  \(content)" }
+                if let reason = entry.reason { line += "  reason: \(reason)" }
                 print(line)
             }
         }

@@ -40,6 +40,36 @@ import Testing
         try rebuiltEqualsLive(store)
     }
 
+    @Test func historySaysWhichVersionARevertWentBackTo() async throws {
+        let store = try Store()
+        let added = try await store.service.add("likes green tea")
+        _ = try await store.service.update(added.id, content: "likes black tea", caller: caller())
+        _ = try await store.service.revert(added.id, toVersion: 1, caller: caller("codex"))
+        let history = try store.service.history(added.id, caller: caller())
+        #expect(history.map(\.event) == ["added", "updated", "updated"])
+        #expect(history.map(\.revertedToVersion) == [nil, nil, 1])
+        #expect(history[2].json["reverted_to_version"] == .int(1) && history[1].json["reverted_to_version"] == nil)
+        #expect(history[2].content == "likes green tea")
+        try rebuiltEqualsLive(store)
+    }
+
+    /// A second redaction would erase nothing but the first one's reason: it is refused, and the first
+    /// reason stays in the history.
+    @Test func aRedactedMemoryCannotBeRedactedAgainAndKeepsItsReason() async throws {
+        let store = try Store()
+        let added = try await store.service.add("my passport number is X1234567")
+        _ = try await store.service.redact(added.id, reason: "user asked to forget it", caller: caller("ops"))
+        let again = await #expect(throws: MemoryError.self) {
+            try await store.service.redact(added.id, reason: "again", caller: caller("ops"))
+        }
+        #expect(again?.code == .conflict && again?.detail.contains("already redacted") == true)
+        let history = try store.service.history(added.id, caller: caller())
+        #expect(history.map(\.event) == ["added", "redacted"])
+        #expect(history.last?.reason == "user asked to forget it")
+        #expect(history.last?.json["reason"] == .string("user asked to forget it"))
+        #expect(history.first?.reason == nil)
+    }
+
     @Test func aRestoreAfterAnEarlierRestoreStillKeepsTheFirstCreation() async throws {
         let store = try Store()
         let added = try await store.service.add("lives in Porto", by: caller("codex", client: "key-1"))

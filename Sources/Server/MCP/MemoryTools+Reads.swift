@@ -105,6 +105,7 @@ extension MemoryTools {
                                 "agent_id": nullableString, "client_id": nullableString, "actor": nullableString,
                                 "transport": ["type": "string"], "metadata": ["type": ["object", "null"]],
                                 "previous_metadata": ["type": ["object", "null"]], "redacted": ["type": "boolean"],
+                                "reason": ["type": "string"], "reverted_to_version": ["type": "integer"],
                             ],
                             "required": ["position", "version", "event", "created_at"],
                         ],

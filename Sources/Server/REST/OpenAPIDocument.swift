@@ -1929,6 +1929,14 @@ enum OpenAPIDocument {
         },
         "redacted": {
          "type": "boolean"
+        },
+        "reason": {
+         "type": "string",
+         "description": "A redaction's reason."
+        },
+        "reverted_to_version": {
+         "type": "integer",
+         "description": "On an update written by a revert: the version it set the memory back to."
         }
        }
       }
