@@ -90,7 +90,7 @@ extension MemoryService {
                         [.text(caller.userID), .blob(fingerprint)], Self.decode)
                     {
                         guard dedup else {
-                            throw MemoryError(.conflict, "memory \(existing.id) already has this content; add with dedup to reuse it")
+                            throw MemoryError(.conflict, "memory \(existing.id) already has this content; send \"dedup\": true (the default) to get that memory back instead of this error")
                         }
                         entries.append(.init(memory: existing, deduplicated: true))
                         continue
@@ -136,9 +136,7 @@ extension MemoryService {
                 guard let current = try Self.memory(id, userID: caller.userID, in: tx.db), let currentContent = current.content else {
                     throw MemoryError.notFound(id)
                 }
-                if let expectedVersion, expectedVersion != current.version {
-                    throw MemoryError(.versionConflict, "memory \(id) is at version \(current.version), not \(expectedVersion)")
-                }
+                try Self.check(id, at: current.version, expected: expectedVersion)
                 let state = MemoryEvent.State(
                     content: newContent ?? currentContent, metadata: cleaned?.0 ?? current.metadata, agentID: current.agentID,
                     runID: current.runID)
@@ -165,13 +163,15 @@ extension MemoryService {
     }
 
     /// Deletes a live memory; its history stays in the ledger and `restore` can bring it back.
+    /// - Parameter expectedVersion: when given, the delete happens only if the memory is at this version.
     /// - Returns: the memory as the delete left it: its last content, with the delete event's
     ///   version, time and provenance as `version`, `updatedAt` and `updatedBy`.
-    public func delete(_ id: String, caller: Caller) async throws -> Memory {
-        let key = Self.idempotency(caller, "delete", ["id": .string(id)])
+    public func delete(_ id: String, expectedVersion: Int64? = nil, caller: Caller) async throws -> Memory {
+        let key = Self.idempotency(caller, "delete", ["id": .string(id), "expected": expectedVersion.map(JSONValue.int) ?? .null])
         do {
             return try await ledger.write(idempotency: key, subjects: { [$0.id] }) { tx -> Memory in
                 guard var memory = try Self.memory(id, userID: caller.userID, in: tx.db) else { throw MemoryError.notFound(id) }
+                try Self.check(id, at: memory.version, expected: expectedVersion)
                 let recorded = try tx.append(
                     to: id, expected: .exact(memory.version),
                     events: [NewEvent(type: MemoryEvent.deleted, userID: caller.userID, payload: MemoryEvent.note([:]))],
@@ -185,6 +185,13 @@ extension MemoryService {
             }.value
         } catch {
             throw Self.translate(error)
+        }
+    }
+
+    /// Refuses a conditional change of a memory that is no longer at the version its caller saw.
+    static func check(_ id: String, at version: Int64, expected: Int64?) throws {
+        if let expected, expected != version {
+            throw MemoryError(.versionConflict, "memory \(id) is at version \(version), not \(expected)")
         }
     }
 

@@ -88,7 +88,9 @@ extension MemoryService {
 
     /// Brings a deleted memory back with its last content and metadata and its original creation
     /// (time, agent, client), as a new event.
-    public func restore(_ id: String, caller: Caller) async throws -> Memory {
+    /// - Parameter expectedVersion: when given, the restore happens only if the memory's last event (its
+    ///   delete) has this version.
+    public func restore(_ id: String, expectedVersion: Int64? = nil, caller: Caller) async throws -> Memory {
         guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
         let model = embedder.model
         return try await ledger.write { tx -> Memory in
@@ -98,6 +100,7 @@ extension MemoryService {
                 if last.type == MemoryEvent.redacted { throw MemoryError(.conflict, "memory \(id) was redacted; its content is gone") }
                 throw MemoryError(.conflict, "memory \(id) is not deleted")
             }
+            try Self.check(id, at: last.streamVersion, expected: expectedVersion)
             guard let state = Self.state(atVersion: last.streamVersion, of: events).0 else {
                 throw MemoryError(.conflict, "memory \(id) has no content to restore")
             }
@@ -119,11 +122,13 @@ extension MemoryService {
     }
 
     /// Sets a live memory back to the content and metadata it had at version `version`, as a new event.
-    public func revert(_ id: String, toVersion version: Int64, caller: Caller) async throws -> Memory {
+    /// - Parameter expectedVersion: when given, the revert happens only if the memory is at this version.
+    public func revert(_ id: String, toVersion version: Int64, expectedVersion: Int64? = nil, caller: Caller) async throws -> Memory {
         guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
         let model = embedder.model
         return try await ledger.write { tx -> Memory in
             guard let current = try Self.memory(id, userID: caller.userID, in: tx.db) else { throw MemoryError.notFound(id) }
+            try Self.check(id, at: current.version, expected: expectedVersion)
             guard (1...current.version).contains(version) else {
                 throw MemoryError.invalid("version must be between 1 and \(current.version)")
             }

@@ -151,6 +151,28 @@ import FoundationNetworking
         }
     }
 
+    /// If-Match holds for every change of one memory, not only PUT: a stale version changes nothing.
+    @Test func deleteRevertAndRestoreHonourIfMatch() async throws {
+        try await withServer { f, port in
+            let id = try await add("the lease ends in June", f, port)
+            let path = "/api/v1/memories/\(id)"
+            _ = try await send(port, "PUT", path, key: f.writerKey, json: ["content": "the lease ends in July"])
+            let staleRevert = try await send(port, "POST", path + "/revert", key: f.writerKey, json: ["version": 1], headers: [("If-Match", "\"1\"")])
+            staleRevert.expectError(412, "precondition_failed")
+            let revert = try await send(port, "POST", path + "/revert", key: f.writerKey, json: ["version": 1], headers: [("If-Match", "\"2\"")])
+            #expect(revert.status == 200 && revert.header("ETag") == "\"3\"")
+            let staleDelete = try await send(port, "DELETE", path, key: f.writerKey, headers: [("If-Match", "\"2\"")])
+            staleDelete.expectError(412, "precondition_failed")
+            #expect(try await send(port, "GET", path, key: f.readerKey).json["content"] == "the lease ends in June")
+            let delete = try await send(port, "DELETE", path, key: f.writerKey, headers: [("If-Match", "\"3\"")])
+            #expect(delete.status == 200 && delete.json["version"] == .int(4))
+            let staleRestore = try await send(port, "POST", path + "/restore", key: f.writerKey, json: [:], headers: [("If-Match", "\"3\"")])
+            staleRestore.expectError(412, "precondition_failed")
+            let restore = try await send(port, "POST", path + "/restore", key: f.writerKey, json: [:], headers: [("If-Match", "\"4\"")])
+            #expect(restore.status == 200 && restore.header("ETag") == "\"5\"")
+        }
+    }
+
     @Test func aBodyThatIsNotJSONIs415() async throws {
         try await withServer { f, port in
             for type in ["text/plain", "application/x-www-form-urlencoded"] {

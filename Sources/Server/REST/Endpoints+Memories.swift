@@ -71,24 +71,23 @@ extension Endpoints {
         let content = try body.string("content")
         let metadata = try body.objectValue("metadata")
         guard content != nil || metadata != nil else { throw APIError.validation("give 'content' and/or 'metadata'") }
-        let expected = try Self.ifMatch(context.request.headers["If-Match"])
         let user = try effectiveUser(try body.identifier("user_id") ?? RequestFields.query(context).identifier("user_id"), context.caller)
-        do {
-            let (memory, ignored) = try await service.update(
+        let (memory, ignored) = try await Self.conditionally(context) { expected in
+            try await service.update(
                 context.parameter("id"), content: content, metadata: metadata, expectedVersion: expected,
                 caller: try caller(context, userID: user))
-            var o = memory.json.objectValue ?? JSONObject()
-            if !ignored.isEmpty { o["ignored_metadata_keys"] = .array(ignored.map(JSONValue.string)) }
-            return Self.json(.object(o), headers: Self.etag(memory))
-        } catch let error as MemoryError where error.code == .versionConflict && expected != nil {
-            throw APIError(412, "precondition_failed", error.detail)
         }
+        var o = memory.json.objectValue ?? JSONObject()
+        if !ignored.isEmpty { o["ignored_metadata_keys"] = .array(ignored.map(JSONValue.string)) }
+        return Self.json(.object(o), headers: Self.etag(memory))
     }
 
-    /// `DELETE /api/v1/memories/{id}`.
+    /// `DELETE /api/v1/memories/{id}`; `If-Match: "<version>"` makes it conditional.
     @Sendable func deleteMemory(_ context: RequestContext) async throws -> HTTPResponse {
         let user = try effectiveUser(try RequestFields.query(context).identifier("user_id"), context.caller)
-        let memory = try await service.delete(context.parameter("id"), caller: try caller(context, userID: user))
+        let memory = try await Self.conditionally(context) { expected in
+            try await service.delete(context.parameter("id"), expectedVersion: expected, caller: try caller(context, userID: user))
+        }
         return Self.json(["id": .string(memory.id), "deleted": true, "message": "memory deleted", "version": .int(memory.version)])
     }
 
@@ -120,22 +119,28 @@ extension Endpoints {
         return Self.json(["redacted": .array(result.memoryIDs.map(JSONValue.string)), "payloads_erased": .int(Int64(result.payloadsErased))])
     }
 
-    /// `POST /api/v1/memories/{id}/restore`: bring a deleted memory back.
+    /// `POST /api/v1/memories/{id}/restore`: bring a deleted memory back; `If-Match` names the delete's version.
     @Sendable func restore(_ context: RequestContext) async throws -> HTTPResponse {
         let body = try RequestFields.body(context, allowEmpty: true)
         let user = try effectiveUser(try body.identifier("user_id"), context.caller)
-        let memory = try await service.restore(context.parameter("id"), caller: try caller(context, userID: user))
+        let memory = try await Self.conditionally(context) { expected in
+            try await service.restore(context.parameter("id"), expectedVersion: expected, caller: try caller(context, userID: user))
+        }
         return Self.json(memory.json, headers: Self.etag(memory))
     }
 
-    /// `POST /api/v1/memories/{id}/revert`: `{"version": N}` sets content and metadata back to version N.
+    /// `POST /api/v1/memories/{id}/revert`: `{"version": N}` sets content and metadata back to version N;
+    /// `If-Match` makes it conditional.
     @Sendable func revert(_ context: RequestContext) async throws -> HTTPResponse {
         let body = try RequestFields.body(context)
         guard let version = try body.integer("version", in: 1...Int(Int32.max)) ?? body.integer("to_version", in: 1...Int(Int32.max)) else {
             throw APIError.validation("give 'version', the version to go back to")
         }
         let user = try effectiveUser(try body.identifier("user_id"), context.caller)
-        let memory = try await service.revert(context.parameter("id"), toVersion: Int64(version), caller: try caller(context, userID: user))
+        let memory = try await Self.conditionally(context) { expected in
+            try await service.revert(
+                context.parameter("id"), toVersion: Int64(version), expectedVersion: expected, caller: try caller(context, userID: user))
+        }
         return Self.json(memory.json, headers: Self.etag(memory))
     }
 
@@ -157,6 +162,17 @@ extension Endpoints {
         let user = try effectiveUser(try body.identifier("user_id"), context.caller)
         let result = try await service.search(request, caller: try caller(context, userID: user))
         return Self.json(result.json)
+    }
+
+    /// Runs a change with the version the request's `If-Match` names (nil without one), answering 412 when
+    /// the memory is no longer at that version.
+    static func conditionally<T>(_ context: RequestContext, _ change: (Int64?) async throws -> T) async throws -> T {
+        let expected = try ifMatch(context.request.headers["If-Match"])
+        do {
+            return try await change(expected)
+        } catch let error as MemoryError where error.code == .versionConflict && expected != nil {
+            throw APIError(412, "precondition_failed", error.detail)
+        }
     }
 
     /// The version of `memory` as an entity tag, for `If-Match`.

@@ -795,6 +795,15 @@ enum OpenAPIDocument {
        "maxLength": 256
       },
       "description": ""
+     },
+     {
+      "name": "If-Match",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "the version as an entity tag (\"3\"); 412 when the memory is elsewhere"
      }
     ]
    }
@@ -1048,6 +1057,15 @@ enum OpenAPIDocument {
        "maxLength": 255
       },
       "description": "a retried write with the same key returns the first answer"
+     },
+     {
+      "name": "If-Match",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "the version of the delete (the DELETE answer's version) as an entity tag (\"3\"); 412 when the memory is elsewhere"
      }
     ],
     "requestBody": {
@@ -1139,6 +1157,15 @@ enum OpenAPIDocument {
        "maxLength": 255
       },
       "description": "a retried write with the same key returns the first answer"
+     },
+     {
+      "name": "If-Match",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "the version as an entity tag (\"3\"); 412 when the memory is elsewhere"
      }
     ],
     "requestBody": {
@@ -1317,7 +1344,7 @@ enum OpenAPIDocument {
    "bearer": {
     "type": "http",
     "scheme": "bearer",
-    "description": "an API key (mlk_\u2026) or an OAuth access token"
+    "description": "an API key (mlk_…) or an OAuth access token"
    }
   },
   "responses": {
