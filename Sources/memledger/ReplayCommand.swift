@@ -13,9 +13,10 @@ struct ReplayCommand: CLICommand {
         index as they were after position POS, or after every event whose time is <= TIME (RFC 3339,
         e.g. 2026-12-03T18:00:00Z or 2026-12-03). Without either, replays everything (a full rebuild).
         Content erased by a redaction stays erased: such memories read as null with redacted = 1.
-        The live store is not touched; the server may keep running.
+        The live store is not touched; the server may keep running. The file holds the projections
+        only (tables memories, memories_fts, memory_counts), not the events: read it with sqlite3.
 
-          --into FILE   where to write (must not exist); default DIR/replays/replay-<position>.sqlite
+          --into FILE   where to write (must not exist); default DIR/replays/replay-<POS|TIME|head-POS>.sqlite
           --json        one JSON object on stdout: file, events, last_position, memories
         Exit: 0 done, 64 bad arguments, 69 no data directory, 1 the target exists.
         """
@@ -64,6 +65,11 @@ struct ReplayCommand: CLICommand {
         let progress = ProgressLine(label: "replayed", enabled: !context.json)
         let (events, last) = try MemoryRebuilder.rebuild(from: service.ledger, into: target, until: bound, progress: { progress.update($0) })
         progress.finish()
+        if events == 0, case .time(let t) = bound, let first = try service.ledger.replayEvents(after: 0, limit: 1).first {
+            // A date alone means its midnight (UTC), easily before everything of that day.
+            FileHandle.standardError.write(Data(
+                "note: no event is at or before \(t.rfc3339); the ledger starts at \(first.occurredAt.rfc3339)\n".utf8))
+        }
         let count = try Connection(path: target).scalarInt("SELECT count(*) FROM memories") ?? 0
         if context.json {
             context.emit(["file": .string(target), "events": .int(events), "last_position": .int(last), "memories": .int(count)])

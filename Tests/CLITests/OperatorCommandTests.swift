@@ -165,6 +165,7 @@ import Testing
         #expect(full.object["memories"] as? Int == Int(try live.scalarInt("SELECT count(*) FROM memories") ?? -1))
         let past = try memledger(["replay", "--data", seeded.path, "--as-of", "2000-01-01T00:00:00Z", "--json"])
         #expect(past.object["events"] as? Int == 0)
+        #expect(past.stderr.contains("no event is at or before 2000-01-01T00:00:00.000Z; the ledger starts at"), "\(past.stderr)")
         #expect(try memledger(["replay", "--data", seeded.path, "--until", "3", "--as-of", "2000-01-01"]).status == 64)
     }
 
