@@ -40,8 +40,7 @@ struct KeysCommand {
         let service = try ServerEnvironment.openService(configuration, allowEmbedderMismatch: true)
         defer { service.close() }
         let store = APIKeyStore(ledger: service.ledger)
-        let user = ProcessInfo.processInfo.userName
-        let provenance = Provenance(actor: "operator:\(user)", transport: .cli)
+        let provenance = Provenance(actor: OperatorContext.actor, transport: .cli)
         switch action {
         case "create":
             guard let name = args["name"] else { throw UsageError("keys create needs --name NAME") }

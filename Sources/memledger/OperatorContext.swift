@@ -16,10 +16,12 @@ struct OperatorContext {
         json = args.has("json")
     }
 
-    /// The operator behind the command line: `$USER`, else `operator`.
+    /// The operator behind the command line, as every event it writes names them: `operator:$USER`
+    /// (else `$LOGNAME`, else the account the process runs as).
     static var actor: String {
         let env = ProcessInfo.processInfo.environment
-        return env["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LOGNAME"] ?? "operator"
+        let name = [env["USER"], env["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? ProcessInfo.processInfo.userName
+        return "operator:\(name)"
     }
 
     /// The user a command acts for when none is named: `MEMLEDGER_DEFAULT_USER_ID` (as `serve` reads it), `MEM0_DEFAULT_USER_ID`, else `default`.

@@ -119,7 +119,7 @@ struct ServeCommand {
         // The owner key is made only once the port is ours, so a refused second `serve` changes nothing.
         let secret: String?
         do {
-            secret = try app.keys.ensureOwnerKey(given: configuration.ownerKey, userID: configuration.defaultUserID, provenance: Provenance(actor: "operator", transport: .cli))
+            secret = try app.keys.ensureOwnerKey(given: configuration.ownerKey, userID: configuration.defaultUserID, provenance: Provenance(actor: OperatorContext.actor, transport: .cli))
         } catch {
             printError("cannot set up the owner key: \(error)")
             server.shutdown(graceful: false)

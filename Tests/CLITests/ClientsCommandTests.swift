@@ -53,7 +53,7 @@ import Testing
         #expect(recorded.first?["stream_id"] as? String == "auth:\(claude)")
         #expect(recorded.first?["transport"] as? String == "cli")
         #expect(recorded.first?["client_id"] as? String == "cli")
-        #expect(recorded.first?["actor"] as? String == "ops-person")
+        #expect(recorded.first?["actor"] as? String == "operator:ops-person")
 
         let again = try memledger(["clients", "revoke", claude, "--data", dir.path])
         #expect(again.status == 1)

@@ -103,7 +103,7 @@ import Testing
 
         let mine = try memledger(["audit", "--data", seeded.path, "--client", "cli", "--json"]).lines
         #expect(mine.map { $0["type"] as? String ?? "" } == ["memory.updated", "memory.restored", "memory.redacted"])
-        #expect(mine.allSatisfy { $0["actor"] as? String == "ops-person" && $0["transport"] as? String == "cli" })
+        #expect(mine.allSatisfy { $0["actor"] as? String == "operator:ops-person" && $0["transport"] as? String == "cli" })
         let summary = try memledger(["audit", "--data", seeded.path, "--client", "cli", "--summary", "--json"]).lines
         #expect(summary.count == 1)
         #expect(summary.first?["client_id"] as? String == "cli")
