@@ -25,8 +25,10 @@ struct HTTPConnectionStateMachine {
         /// How long to keep reading (and discarding) after a closing response, so the client
         /// receives it instead of a reset caused by its unread request bytes.
         var lingerTimeout: UInt64 = 2_000_000_000
+        var refusals: (@Sendable (HTTPRefusal) -> String)?
 
         init(_ configuration: HTTPServerConfiguration) {
+            refusals = configuration.refusals
             limits = .init(
                 maxHeaderBytes: configuration.maxHeaderBytes, maxHeaderCount: configuration.maxHeaderCount,
                 maxBodyBytes: configuration.maxBodyBytes)
@@ -247,8 +249,16 @@ struct HTTPConnectionStateMachine {
     /// Answers with the server's own error and closes: after a framing error the rest of the
     /// stream cannot be trusted.
     private mutating func refuse(_ error: HTTPParseError, at now: LoopTime) -> Action {
+        var response = error.response
+        if let refusals = configuration.refusals {
+            let id = refusals(HTTPRefusal(
+                status: error.status, code: error.code, method: head?.method ?? error.method, remoteAddress: remoteAddress,
+                requestID: head?.headers["X-Request-Id"] ?? error.requestID))
+            response = .error(status: error.status, code: error.code, detail: error.detail, requestID: id)
+            response.headers.set("X-Request-Id", id)
+        }
         head = nil
-        output(HTTPResponseEncoder.encode(error.response, isHead: false, close: true, http10KeepAlive: false, date: now.httpDate))
+        output(HTTPResponseEncoder.encode(response, isHead: false, close: true, http10KeepAlive: false, date: now.httpDate))
         phase = .writingResponse(keepAlive: false)
         deadline = now.nanoseconds &+ configuration.bodyTimeout
         return .none

@@ -4,6 +4,10 @@ struct HTTPParseError: Error, Equatable, Sendable {
     let status: Int
     let code: String
     let detail: String
+    /// The request's method and its `X-Request-Id`, when the error was found after the head was read
+    /// (a body over the limit, a bad framing header), for the access log.
+    var method: String? = nil
+    var requestID: String? = nil
 
     static func badRequest(_ detail: String) -> HTTPParseError {
         HTTPParseError(status: 400, code: "bad_request", detail: detail)

@@ -259,6 +259,16 @@ struct HTTPRequestParser {
     }
 
     private func makeHead(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders) -> Result<HTTPRequestHead, HTTPParseError> {
+        checkedHead(method: method, target: target, version: version, headers: headers).mapError { error in
+            var error = error
+            error.method = method
+            error.requestID = headers["X-Request-Id"]
+            return error
+        }
+    }
+
+    /// The head, once its framing and host headers are checked.
+    private func checkedHead(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders) -> Result<HTTPRequestHead, HTTPParseError> {
         let hosts = headers.values(for: "host")
         if hosts.count > 1 { return .failure(.badRequest("the request has more than one Host header")) }
         if version == .http1_1 && hosts.isEmpty { return .failure(.badRequest("an HTTP/1.1 request must have a Host header")) }

@@ -27,8 +27,11 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The server's own error shape, `{"error": code, "detail": text}`, used for 400/408/413/431/503.
-    public static func error(status: Int, code: String, detail: String, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
-        let body = "{\"error\":\(jsonString(code)),\"detail\":\(jsonString(detail))}"
+    public static func error(
+        status: Int, code: String, detail: String, requestID: String? = nil, headers: HTTPHeaders = HTTPHeaders()
+    ) -> HTTPResponse {
+        let id = requestID.map { ",\"request_id\":\(jsonString($0))" } ?? ""
+        let body = "{\"error\":\(jsonString(code)),\"detail\":\(jsonString(detail))\(id)}"
         return .json(Array(body.utf8), status: status, headers: headers)
     }
 

@@ -28,6 +28,10 @@ public struct HTTPServerConfiguration: Sendable {
     public let shutdownTimeout: Duration
     /// The `Retry-After` value, in seconds, sent with 503.
     public let retryAfterSeconds: Int
+    /// Told of every request the server answers itself, before the application sees it (a framing
+    /// error, a body over the limit, a head or body too slow); returns the request id the answer
+    /// carries, as `X-Request-Id` and `request_id`. Runs on the event loop: keep it quick.
+    public var refusals: (@Sendable (HTTPRefusal) -> String)?
 
     public init(
         host: String = "127.0.0.1",
@@ -67,4 +71,15 @@ extension Duration {
         if overflow { return UInt64.max / 2 }
         return whole + UInt64(max(0, attoseconds) / 1_000_000_000)
     }
+}
+
+/// A request the server refused by itself: what the access log and the metrics record of it.
+public struct HTTPRefusal: Sendable {
+    public let status: Int
+    public let code: String
+    /// The method, once the request head was read.
+    public let method: String?
+    public let remoteAddress: String
+    /// The client's own `X-Request-Id`, once the head was read.
+    public let requestID: String?
 }

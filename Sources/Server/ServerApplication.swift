@@ -155,6 +155,29 @@ public final class ServerApplication: Sendable {
         return response
     }
 
+    /// The HTTP server's settings for this application: its address (`port` overrides the configured
+    /// one, 0 for an ephemeral port), body limit and concurrency, and its refusals recorded here.
+    public func httpConfiguration(port: Int? = nil) -> HTTPServerConfiguration {
+        var http = HTTPServerConfiguration(
+            host: configuration.host, port: port ?? configuration.port, maxBodyBytes: configuration.bodyLimitBytes,
+            maxInFlight: configuration.maxInFlight)
+        http.refusals = { self.refused($0) }
+        return http
+    }
+
+    /// Records a request the HTTP server refused before it reached `handle` (framing error, body over
+    /// the limit, too slow) in the access log and the metrics, as route `refused`.
+    /// - Returns: the request id its answer carries.
+    func refused(_ refusal: HTTPRefusal) -> String {
+        let requestID = Self.requestID(refusal.requestID)
+        let method = refusal.method ?? "-"
+        metrics.record(route: "refused", method: method, status: refusal.status, seconds: 0)
+        log.request(
+            requestID: requestID, method: method, route: "refused", status: refusal.status, seconds: 0, client: refusal.remoteAddress,
+            clientID: nil, bytesIn: 0, bytesOut: 0)
+        return requestID
+    }
+
     /// The route label of an OAuth answer for metrics and the access log: never the query (codes,
     /// states) and a bounded set of values.
     static func oauthRoute(_ path: String) -> String {

@@ -102,11 +102,7 @@ struct ServeCommand {
         let app = ServerApplication(
             configuration: configuration, service: service,
             mcpServer: MemoryTools.server(service: service, version: memledgerVersion), oauth: oauth)
-        let server = HTTPServer(
-            configuration: HTTPServerConfiguration(
-                host: configuration.host, port: configuration.port, maxBodyBytes: configuration.bodyLimitBytes,
-                maxInFlight: configuration.maxInFlight)
-        ) { request in await app.handle(request) }
+        let server = HTTPServer(configuration: app.httpConfiguration()) { request in await app.handle(request) }
         let port: Int
         do {
             port = try server.start()

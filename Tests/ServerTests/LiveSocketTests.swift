@@ -16,7 +16,7 @@ import FoundationNetworking
     ) async throws {
         let f = try await ServerFixture(configure: configure)
         let app = f.app
-        let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0, maxBodyBytes: 1 << 20)) { await app.handle($0) }
+        let server = HTTPServer(configuration: app.httpConfiguration(port: 0)) { await app.handle($0) }
         let port = try server.start()
         do { try await body(f, port) } catch {
             server.shutdown(graceful: false)
@@ -170,6 +170,25 @@ import FoundationNetworking
             staleRestore.expectError(412, "precondition_failed")
             let restore = try await send(port, "POST", path + "/restore", key: f.writerKey, json: [:], headers: [("If-Match", "\"4\"")])
             #expect(restore.status == 200 && restore.header("ETag") == "\"5\"")
+        }
+    }
+
+    /// A body over the limit is refused by the HTTP server before the application sees it; the answer
+    /// still carries a request id, and the access log's metrics count it.
+    @Test func aBodyOverTheLimitIs413WithARequestIDAndIsCounted() async throws {
+        try await withServer { f, port in
+            let content = String(repeating: "a", count: (1 << 20) + 100)
+            let refused = try await send(port, "POST", "/api/v1/memories", key: f.writerKey, json: ["content": .string(content)])
+            refused.expectError(413, "content_too_large")
+            #expect(refused.header("X-Request-Id")?.hasPrefix("req_") == true)
+            let given = try await send(port, "POST", "/api/v1/memories", key: f.writerKey, json: ["content": .string(content)],
+                                       headers: [("X-Request-Id", "client-chosen-7")])
+            #expect(given.json["request_id"] == "client-chosen-7" && given.header("X-Request-Id") == "client-chosen-7")
+            _ = try await send(port, "BREW", "/api/v1/memories", key: f.writerKey)
+            let metrics = try await send(port, "GET", "/metrics").text
+            #expect(metrics.contains(#"memledger_http_requests_total{route="refused",method="POST",status="413"} 2"#), "\(metrics)")
+            // A method is any token on the wire; the metrics keep to the standard ones.
+            #expect(!metrics.contains("BREW") && metrics.contains(#"method="other""#), "\(metrics)")
         }
     }
 

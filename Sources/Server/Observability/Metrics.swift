@@ -30,6 +30,8 @@ public final class Metrics: Sendable {
     public init() {}
 
     public func record(route: String, method: String, status: Int, seconds: Double) {
+        // Any token is a method on the wire; the label keeps to the standard ones so a client cannot add series.
+        let method = Self.methods.contains(method) ? method : "other"
         state.withLock { s in
             s.requests[Key(route: route, method: method, status: status), default: 0] += 1
             var h = s.latency[route] ?? Histogram()
@@ -39,6 +41,8 @@ public final class Metrics: Sendable {
             s.latency[route] = h
         }
     }
+
+    static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "-"]
 
     public func recordAuthFailure() { state.withLock { $0.authFailures += 1 } }
 
