@@ -134,7 +134,7 @@ extension MemoryService {
         do {
             let outcome = try await ledger.write(idempotency: key, subjects: { [$0.id] }) { tx -> Memory in
                 guard let current = try Self.memory(id, userID: caller.userID, in: tx.db), let currentContent = current.content else {
-                    throw MemoryError.notFound(id)
+                    throw try Self.missing(id, userID: caller.userID, in: tx.db)
                 }
                 try Self.check(id, at: current.version, expected: expectedVersion)
                 let state = MemoryEvent.State(
@@ -170,7 +170,9 @@ extension MemoryService {
         let key = Self.idempotency(caller, "delete", ["id": .string(id), "expected": expectedVersion.map(JSONValue.int) ?? .null])
         do {
             return try await ledger.write(idempotency: key, subjects: { [$0.id] }) { tx -> Memory in
-                guard var memory = try Self.memory(id, userID: caller.userID, in: tx.db) else { throw MemoryError.notFound(id) }
+                guard var memory = try Self.memory(id, userID: caller.userID, in: tx.db) else {
+                    throw try Self.missing(id, userID: caller.userID, in: tx.db)
+                }
                 try Self.check(id, at: memory.version, expected: expectedVersion)
                 let recorded = try tx.append(
                     to: id, expected: .exact(memory.version),

@@ -127,7 +127,9 @@ extension MemoryService {
         guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
         let model = embedder.model
         return try await ledger.write { tx -> Memory in
-            guard let current = try Self.memory(id, userID: caller.userID, in: tx.db) else { throw MemoryError.notFound(id) }
+            guard let current = try Self.memory(id, userID: caller.userID, in: tx.db) else {
+                throw try Self.missing(id, userID: caller.userID, in: tx.db)
+            }
             try Self.check(id, at: current.version, expected: expectedVersion)
             guard (1...current.version).contains(version) else {
                 throw MemoryError.invalid("version must be between 1 and \(current.version)")

@@ -104,10 +104,29 @@ extension MemoryService {
     /// The live memory `id`.
     /// - Throws: `MemoryError` `.notFound` when it does not exist, was deleted or belongs to another user.
     public func get(_ id: String, caller: Caller) throws -> Memory {
-        guard let memory = try ledger.read({ db in try Self.memory(id, userID: caller.userID, in: db) }) else {
-            throw MemoryError.notFound(id)
+        try ledger.read { db in
+            guard let memory = try Self.memory(id, userID: caller.userID, in: db) else { throw try Self.missing(id, userID: caller.userID, in: db) }
+            return memory
         }
-        return memory
+    }
+
+    /// Why the user has no live memory `id`: it never was theirs (plain "not found", saying nothing of
+    /// another user's memories), or it was deleted (and can be restored), or redacted.
+    static func missing(_ id: String, userID: String, in db: Connection) throws -> MemoryError {
+        guard isWellFormedID(id),
+            let owner = try db.first("SELECT user_id FROM events WHERE stream_id = ? ORDER BY position LIMIT 1", [.text(id)], { $0.optionalString(0) }),
+            owner == userID,
+            let (type, version) = try db.first(
+                "SELECT type, stream_version FROM events WHERE stream_id = ? ORDER BY position DESC LIMIT 1", [.text(id)], { ($0.string(0), $0.int64(1)) })
+        else { return .notFound(id) }
+        switch type {
+        case MemoryEvent.deleted:
+            return MemoryError(.notFound, "memory '\(id)' was deleted (version \(version)); restore brings it back")
+        case MemoryEvent.redacted:
+            return MemoryError(.notFound, "memory '\(id)' was redacted; its content is gone")
+        default:
+            return .notFound(id)
+        }
     }
 
     /// A page of the user's live memories, newest first.

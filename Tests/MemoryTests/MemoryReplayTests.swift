@@ -233,7 +233,7 @@ import Testing
             #expect(data.range(of: Data("secretword".utf8)) == nil, "\(file) still holds the indexed terms")
         }
         #expect(try store.service.ledger.verify().isValid)
-        #expect(throws: MemoryError.notFound(m.id)) { try store.service.get(m.id, caller: caller()) }
+        #expect(throws: MemoryError(.notFound, "memory '\(m.id)' was redacted; its content is gone")) { try store.service.get(m.id, caller: caller()) }
         #expect(try store.service.get(keep.id, caller: caller()).content == "harmless neighbour")
         let history = try store.service.history(m.id, caller: caller())
         #expect(history.map(\.event) == ["added", "updated", "redacted"])

@@ -40,6 +40,19 @@ import Testing
         try rebuiltEqualsLive(store)
     }
 
+    /// A deleted memory is not found, and the answer says it can be restored; another user learns nothing.
+    @Test func aDeletedMemoryIsNotFoundSayingRestoreBringsItBack() async throws {
+        let store = try Store()
+        let added = try await store.service.add("likes green tea")
+        _ = try await store.service.delete(added.id, caller: caller())
+        let gone = MemoryError(.notFound, "memory '\(added.id)' was deleted (version 2); restore brings it back")
+        #expect(throws: gone) { try store.service.get(added.id, caller: caller()) }
+        await #expect(throws: gone) { try await store.service.update(added.id, content: "likes tea", caller: caller()) }
+        await #expect(throws: gone) { try await store.service.delete(added.id, caller: caller()) }
+        await #expect(throws: gone) { try await store.service.revert(added.id, toVersion: 1, caller: caller()) }
+        #expect(throws: MemoryError.notFound(added.id)) { try store.service.get(added.id, caller: caller(user: "bob")) }
+    }
+
     @Test func historySaysWhichVersionARevertWentBackTo() async throws {
         let store = try Store()
         let added = try await store.service.add("likes green tea")
