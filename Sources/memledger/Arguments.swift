@@ -33,7 +33,12 @@ struct Arguments {
     /// Refuses options and switches the command does not know, naming them.
     func allowOnly(_ known: Set<String>) throws(UsageError) {
         let unknown = Set(options.keys).union(switches).subtracting(known).subtracting(["help", "json"])
-        if let first = unknown.sorted().first { throw UsageError("unknown option --\(first)") }
+        guard let first = unknown.sorted().first else { return }
+        // A near miss (`--version` for `--to-version`, `--reasons` for `--reason`) names the option meant.
+        if let meant = known.sorted().first(where: { $0.hasSuffix(first) || first.hasPrefix($0) || $0.hasPrefix(first) }) {
+            throw UsageError("unknown option --\(first); did you mean --\(meant)?")
+        }
+        throw UsageError("unknown option --\(first)")
     }
 }
 

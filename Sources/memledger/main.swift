@@ -79,7 +79,11 @@ func runCommand() -> ExitCode {
             if rest.contains("--help") { print(AppendLoopCommand.help); return .ok }
             return try AppendLoopCommand(Arguments(rest, valued: ["data", "stream", "count", "concurrency"])).run()
         default:
-            printError("unknown command '\(command)'\n\(usage)")
+            if command.hasPrefix("--") {
+                printError("options come after the command, e.g. memledger stats \(command) …\n\(usage)")
+            } else {
+                printError("unknown command '\(command)'\n\(usage)")
+            }
             return .usage
         }
     } catch {

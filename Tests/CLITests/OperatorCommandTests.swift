@@ -26,6 +26,13 @@ import Testing
         #expect(listed.count == Set(listed).count, "listed twice: \(Dictionary(grouping: listed) { $0 }.filter { $1.count > 1 }.keys.sorted())")
         #expect(listed.contains("clients") && listed.contains("keys") && listed.contains("mcp"))
         #expect(try memledger(["frobnicate"]).status == 64)
+        let optionFirst = try memledger(["--data", "/tmp/x", "stats"])
+        #expect(optionFirst.status == 64 && optionFirst.stderr.contains("options come after the command"), "\(optionFirst.stderr)")
+    }
+
+    @Test func aNearMissOptionNamesTheOneMeant() throws {
+        let wrong = try memledger(["revert", "3913b007-f888-430a-8c9d-659207e27fb8", "--version", "1"])
+        #expect(wrong.status == 64 && wrong.stderr.contains("unknown option --version; did you mean --to-version?"), "\(wrong.stderr)")
     }
 
     @Test func auditFiltersAndSummarisesPerClient() throws {
