@@ -99,8 +99,8 @@ public enum MemoryRebuilder {
                     let events = try source.replayEvents(after: after, through: through, limit: limit, filter: filter)
                     guard let last = events.last else { break }
                     after = last.position
-                    handoff.freeReturned()
                     handoff.put(.success(derive(events)))
+                    handoff.freeReturned()
                 } catch {
                     handoff.put(.failure(error))
                     return
@@ -159,8 +159,10 @@ public enum MemoryRebuilder {
 
     /// What each event does, derived on every core: the writer's core is mostly idle while it waits.
     static func derive(_ events: [RecordedEvent]) -> [MemoryProjector.Derived] {
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        guard parts > 1, events.count >= 1_024 else { return events.map(MemoryProjector.Derived.init) }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        guard cores > 1, events.count >= 1_024 else { return events.map(MemoryProjector.Derived.init) }
+        // More parts than cores, so a core the writer takes back for a while leaves no part waiting on it.
+        let parts = min(cores, 8) * 4
         return Array(unsafeUninitializedCapacity: events.count) { buffer, initialized in
             // Each part initialises its own slice of the buffer; all are done when concurrentPerform returns.
             nonisolated(unsafe) let base = buffer.baseAddress!
