@@ -62,6 +62,18 @@ public enum MemoryRebuilder {
         guard !FileManager.default.fileExists(atPath: target) else {
             throw MemoryError.invalid("\(target) already exists; choose a new file")
         }
+        do {
+            return try load(from: source, into: target, until: bound, progress: progress)
+        } catch {
+            // With no journal, a load that failed half-way leaves no usable file: none is left behind.
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: target + suffix) }
+            throw error
+        }
+    }
+
+    private static func load(
+        from source: Ledger, into target: String, until bound: Bound, progress: ((Int64) -> Void)?
+    ) throws -> Report {
         let clock = ContinuousClock()
         let start = clock.now
         // Create the schema, then fill the tables on a connection tuned for a throwaway bulk load: the

@@ -173,6 +173,25 @@ import Testing
         #expect(targets == [nil, nil, nil, 1, 2, 1, nil, nil, 3, 9, nil])
     }
 
+    /// A rebuild that fails half-way (here: a ledger written without the memory projector holds the same
+    /// content twice, which the unique fingerprint index refuses) leaves no file behind.
+    @Test func aFailedRebuildLeavesNoFile() async throws {
+        let store = try Store(durable: false)
+        let bare = try Ledger(path: store.dir + "/bare.sqlite")
+        let payload = MemoryEvent.State(content: "likes tea", metadata: [:], agentID: nil, runID: nil).payload
+        try await bare.write { tx in
+            for _ in 0..<2 {
+                try tx.append(to: SecureRandom.uuid(), events: [NewEvent(type: MemoryEvent.added, userID: "alice", payload: payload)],
+                              provenance: Provenance(transport: .cli))
+            }
+        }
+        let target = store.dir + "/rebuilt.sqlite"
+        let error = #expect(throws: SQLiteError.self) { try MemoryRebuilder.rebuild(from: bare, into: target) }
+        #expect(error?.message.contains("UNIQUE constraint failed: memories.user_id, memories.fingerprint") == true, "\(String(describing: error))")
+        for suffix in ["", "-wal", "-shm", "-journal"] { #expect(!FileManager.default.fileExists(atPath: target + suffix)) }
+        bare.close()
+    }
+
     @Test func aUUIDKeyIsTakenOnlyFromACanonicalLowercaseUUID() {
         let id = "3913b007-f888-430a-8c9d-659207e27fb8"
         #expect(UUIDKey(id) == UUIDKey(id))
