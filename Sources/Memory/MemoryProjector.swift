@@ -36,9 +36,12 @@ public struct MemoryProjector: Projector {
         /// `insert`: every column of the row, in `Self.insert`'s order. `update`: the `SET` values of
         /// `Self.update` or `Self.updateRedacted`, the row's `seq` still to be appended.
         var values: [SQLValue]
+        /// The memory id as `RowTracker` keys it, worked out here so a rebuild does it on every core.
+        var key: UUIDKey?
 
         init(_ event: RecordedEvent) {
             streamID = event.streamID
+            key = UUIDKey(event.streamID)
             position = event.position
             userID = event.userID ?? ""
             let time = event.occurredAt.rfc3339
@@ -190,7 +193,7 @@ struct RowTracker {
     /// Records what the event does to its memory's row.
     /// - Returns: the `seq` of the memory's row before the event, or nil when it has none.
     mutating func track(_ derived: MemoryProjector.Derived) -> Int64? {
-        if let key = UUIDKey(derived.streamID) {
+        if let key = derived.key {
             Self.track(derived.change, derived.position, key, in: &seqByUUID)
         } else {
             Self.track(derived.change, derived.position, derived.streamID, in: &seqByText)

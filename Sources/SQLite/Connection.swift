@@ -29,7 +29,11 @@ public final class Connection {
     private let cacheSize: Int
     public let path: String
 
+    /// Process-wide settings, made once before the first connection opens.
+    private static let configured: Void = { _ = memledger_sqlite_disable_memstatus() }()
+
     public init(path: String, options: ConnectionOptions = ConnectionOptions()) throws {
+        Self.configured
         var db: OpaquePointer?
         let flags: Int32 =
             (options.mode == .readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
