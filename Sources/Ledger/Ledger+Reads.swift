@@ -93,31 +93,37 @@ extension Ledger {
     public func replayEvents(
         after position: Int64, through last: Int64 = .max, limit: Int, filter: EventFilter = EventFilter()
     ) throws -> [RecordedEvent] {
+        try read { db in try Self.replayEvents(after: position, through: last, limit: limit, filter: filter, in: db) }
+    }
+
+    /// `replayEvents(after:through:limit:filter:)` read on `db`, a connection of the caller's own (a
+    /// rebuild's reading thread, with its own read-ahead settings).
+    public static func replayEvents(
+        after position: Int64, through last: Int64 = .max, limit: Int, filter: EventFilter = EventFilter(), in db: Connection
+    ) throws -> [RecordedEvent] {
         let (clause, args) = filter.whereClause()
-        return try read { db in
-            var events: [RecordedEvent] = []
-            events.reserveCapacity(limit)
-            try db.forEach(
-                """
-                SELECT e.position, e.stream_id, e.stream_version, e.type, e.schema_version, e.occurred_at, e.user_id,
-                    e.agent_id, e.client_id, e.actor, e.transport, p.payload
-                FROM events e LEFT JOIN event_payloads p ON p.position = e.position
-                WHERE e.position > ? AND e.position <= ?
-                """ + clause + " ORDER BY e.position LIMIT ?",
-                [.integer(position), .integer(last)] + args + [.int(limit)]
-            ) { row in
-                events.append(
-                    RecordedEvent(
-                        position: row.int64(0), eventID: "", streamID: row.string(1), streamVersion: row.int64(2),
-                        type: row.string(3), schemaVersion: row.int(4),
-                        occurredAt: Timestamp(rfc3339: row.string(5)) ?? Timestamp(milliseconds: 0), userID: row.optionalString(6),
-                        provenance: Provenance(
-                            agentID: row.optionalString(7), clientID: row.optionalString(8), actor: row.optionalString(9),
-                            transport: Transport(rawValue: row.string(10)) ?? .cli),
-                        idempotencyKey: nil, payloadDigest: [], prevHash: [], hash: [], salt: nil, payload: row.optionalBlob(11)))
-            }
-            return events
+        var events: [RecordedEvent] = []
+        events.reserveCapacity(limit)
+        try db.forEach(
+            """
+            SELECT e.position, e.stream_id, e.stream_version, e.type, e.schema_version, e.occurred_at, e.user_id,
+                e.agent_id, e.client_id, e.actor, e.transport, p.payload
+            FROM events e LEFT JOIN event_payloads p ON p.position = e.position
+            WHERE e.position > ? AND e.position <= ?
+            """ + clause + " ORDER BY e.position LIMIT ?",
+            [.integer(position), .integer(last)] + args + [.int(limit)]
+        ) { row in
+            events.append(
+                RecordedEvent(
+                    position: row.int64(0), eventID: "", streamID: row.string(1), streamVersion: row.int64(2),
+                    type: row.string(3), schemaVersion: row.int(4),
+                    occurredAt: Timestamp(rfc3339: row.string(5)) ?? Timestamp(milliseconds: 0), userID: row.optionalString(6),
+                    provenance: Provenance(
+                        agentID: row.optionalString(7), clientID: row.optionalString(8), actor: row.optionalString(9),
+                        transport: Transport(rawValue: row.string(10)) ?? .cli),
+                    idempotencyKey: nil, payloadDigest: [], prevHash: [], hash: [], salt: nil, payload: row.optionalBlob(11)))
         }
+        return events
     }
 
     /// Every event of one stream, in order.

@@ -102,13 +102,24 @@ public enum MemoryRebuilder {
         if case .position(let p) = bound { lastWanted = p }
         let (filter, through) = (eventFilter, lastWanted)
         let handoff = BatchHandoff(capacity: 3)
+        let sourcePath = source.path
         let reader = Thread {
             var after: Int64 = 0
+            // A connection of its own that maps the ledger file: the whole ledger is read once, in order,
+            // and mapped pages cost neither a copy nor a page-cache buffer.
+            let ledgerFile: Connection
+            do {
+                ledgerFile = try Connection(path: sourcePath, options: ConnectionOptions(mode: .readOnly))
+                try ledgerFile.execute("PRAGMA mmap_size=8589934592")
+            } catch {
+                handoff.put(.failure(error))
+                return
+            }
             while !handoff.isCancelled {
                 do {
                     // A small first batch lets the writer start at once.
                     let limit = after == 0 ? batchSize / 8 : batchSize
-                    let events = try source.replayEvents(after: after, through: through, limit: limit, filter: filter)
+                    let events = try Ledger.replayEvents(after: after, through: through, limit: limit, filter: filter, in: ledgerFile)
                     guard let last = events.last else { break }
                     after = last.position
                     handoff.put(.success(derive(events)))
