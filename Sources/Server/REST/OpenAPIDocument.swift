@@ -688,13 +688,7 @@ enum OpenAPIDocument {
       "description": "a retried write with the same key returns the first answer"
      },
      {
-      "name": "If-Match",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "the version as an entity tag (\"3\"); 412 when the memory is elsewhere"
+      "$ref": "#/components/parameters/IfMatch"
      }
     ],
     "requestBody": {
@@ -797,13 +791,7 @@ enum OpenAPIDocument {
       "description": ""
      },
      {
-      "name": "If-Match",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "the version as an entity tag (\"3\"); 412 when the memory is elsewhere"
+      "$ref": "#/components/parameters/IfMatch"
      }
     ]
    }
@@ -1059,13 +1047,7 @@ enum OpenAPIDocument {
       "description": "a retried write with the same key returns the first answer"
      },
      {
-      "name": "If-Match",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "the version of the delete (the DELETE answer's version) as an entity tag (\"3\"); 412 when the memory is elsewhere"
+      "$ref": "#/components/parameters/IfMatchDelete"
      }
     ],
     "requestBody": {
@@ -1159,13 +1141,7 @@ enum OpenAPIDocument {
       "description": "a retried write with the same key returns the first answer"
      },
      {
-      "name": "If-Match",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "the version as an entity tag (\"3\"); 412 when the memory is elsewhere"
+      "$ref": "#/components/parameters/IfMatch"
      }
     ],
     "requestBody": {
@@ -2089,6 +2065,26 @@ enum OpenAPIDocument {
       "type": "boolean"
      }
     }
+   }
+  },
+  "parameters": {
+   "IfMatch": {
+    "name": "If-Match",
+    "in": "header",
+    "required": false,
+    "schema": {
+     "type": "string"
+    },
+    "description": "the version as an entity tag (\"3\"); 412 when the memory is elsewhere"
+   },
+   "IfMatchDelete": {
+    "name": "If-Match",
+    "in": "header",
+    "required": false,
+    "schema": {
+     "type": "string"
+    },
+    "description": "the version of the delete (the DELETE answer's version) as an entity tag (\"3\"); 412 when the memory is elsewhere"
    }
   }
  }
