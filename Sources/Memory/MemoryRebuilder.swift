@@ -45,6 +45,9 @@ public enum MemoryRebuilder {
     /// batch overlaps applying this one.
     static let batchSize = 8_192
 
+    /// How much of the ledger and of the target a rebuild maps into memory (SQLite caps it at its own limit).
+    static let mappedBytes = 8 << 30
+
     /// Replays the ledger at `source` into a new database at `target` (which must not exist).
     /// - Returns: the number of events applied and the last position applied.
     @discardableResult
@@ -66,7 +69,7 @@ public enum MemoryRebuilder {
             return try load(from: source, into: target, until: bound, progress: progress)
         } catch {
             // With no journal, a load that failed half-way leaves no usable file: none is left behind.
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: target + suffix) }
+            Connection.removeFiles(at: target)
             throw error
         }
     }
@@ -87,7 +90,7 @@ public enum MemoryRebuilder {
         // `threads` lets SQLite sort for CREATE INDEX on a second core. A 64 MB page cache: the rows arrive
         // in `seq` order, so each page is filled once and spilled to the file when the cache is full; a
         // larger cache buys nothing and costs page faults (1 GiB made a 1M-event rebuild 10–30% slower).
-        try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-65536; PRAGMA threads=2; PRAGMA mmap_size=8589934592")
+        try db.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-65536; PRAGMA threads=2; PRAGMA mmap_size=\(mappedBytes)")
 
         // Every index is built once, sorted, after the rows are in: the writer tracks which row holds each
         // memory, so it never looks a row up by id.
@@ -110,7 +113,7 @@ public enum MemoryRebuilder {
             let ledgerFile: Connection
             do {
                 ledgerFile = try Connection(path: sourcePath, options: ConnectionOptions(mode: .readOnly))
-                try ledgerFile.execute("PRAGMA mmap_size=8589934592")
+                try ledgerFile.execute("PRAGMA mmap_size=\(mappedBytes)")
             } catch {
                 handoff.put(.failure(error))
                 return

@@ -29,6 +29,12 @@ public final class Connection {
     private let cacheSize: Int
     public let path: String
 
+    /// Deletes the database file at `path` and the journal, WAL and shared-memory files beside it, as far as
+    /// they exist (a scratch or half-written database).
+    public static func removeFiles(at path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     /// Process-wide settings, made once before the first connection opens.
     private static let configured: Void = { _ = memledger_sqlite_disable_memstatus() }()
 

@@ -52,7 +52,7 @@ enum ProjectionCheck {
         }
         let scratch = (scratchDirectory as NSString).appendingPathComponent(".verify-\(UUID().uuidString).sqlite")
         defer {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
+            Connection.removeFiles(at: scratch)
         }
         try MemoryRebuilder.rebuild(from: ledger, into: scratch, until: .position(position), progress: progress)
         let rebuilt = try MemoryRebuilder.snapshot(of: Connection(path: scratch))

@@ -44,7 +44,7 @@ struct RestoreBackupCommand: CLICommand {
         try context.data.create()
         let staging = context.data.database + ".restoring"
         let files = FileManager.default
-        func removeStaging() { for suffix in ["", "-wal", "-shm", "-journal"] { try? files.removeItem(atPath: staging + suffix) } }
+        func removeStaging() { Connection.removeFiles(at: staging) }
         removeStaging()
         try files.copyItem(atPath: file, toPath: staging)
         try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: staging)

@@ -132,11 +132,11 @@ struct MemoryWorkloads {
             do {
                 let report = try MemoryRebuilder.rebuildReporting(from: ledger, into: target, until: .end)
                 let seconds = Self.seconds(since: start, clock: clock)
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) }
+                Connection.removeFiles(at: target)
                 return (report, seconds, retries)
             } catch let error as SQLiteError where error.isBusy && retries < 5 {
                 retries += 1
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) }
+                Connection.removeFiles(at: target)
                 usleep(100_000)
             }
         }
