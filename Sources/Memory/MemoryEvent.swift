@@ -1,5 +1,6 @@
 import JSON
 import Ledger
+import SQLite
 
 /// The memory stream's event types and their payloads (schema version 1; fields are only ever added, optional).
 ///
@@ -51,8 +52,12 @@ enum MemoryEvent {
 
         /// Decodes a stored payload; nil when it is redacted or not a state.
         init?(payload: [UInt8]?) {
-            guard let payload, let value = try? JSONValue.parse(payload), let content = value["content"]?.stringValue
-            else { return nil }
+            self.init(payload.flatMap { try? JSONValue.parse($0) })
+        }
+
+        /// The state in a payload already parsed; nil when there is none or it is not a state.
+        init?(_ value: JSONValue?) {
+            guard let value, let content = value["content"]?.stringValue else { return nil }
             self.content = content
             self.metadata = value["metadata"]?.objectValue ?? JSONObject()
             self.agentID = value["agent_id"]?.stringValue
@@ -77,11 +82,9 @@ enum MemoryEvent {
             clientID = added.provenance.clientID
         }
 
-        /// Decodes the fields from a stored payload; nil when absent, unreadable or redacted.
-        init?(payload: [UInt8]?) {
-            guard let payload, let value = try? JSONValue.parse(payload), let text = value["created_at"]?.stringValue,
-                let at = Timestamp(rfc3339: text)
-            else { return nil }
+        /// Decodes the fields from a parsed payload; nil when absent, unreadable or redacted.
+        init?(_ value: JSONValue?) {
+            guard let value, let text = value["created_at"]?.stringValue, let at = Timestamp(rfc3339: text) else { return nil }
             self.at = at
             agentID = value["created_by"]?["agent_id"]?.stringValue
             clientID = value["created_by"]?["client_id"]?.stringValue
@@ -98,4 +101,24 @@ enum MemoryEvent {
 
     /// Extra fields of an event that carries no state (`deleted`, `redacted`) or a note beside it.
     static func note(_ fields: JSONObject) -> [UInt8] { JSONValue.object(fields).serialized() }
+}
+
+/// The two ends of a memory's stream in the ledger: who it belongs to (its first event's user) and what
+/// happened to it last.
+struct StreamEnds {
+    var owner: String?
+    var lastType: String
+    var lastVersion: Int64
+    var lastPosition: Int64
+
+    /// Nil when the ledger has no event of stream `id`.
+    init?(of id: String, in db: Connection) throws {
+        guard let first = try db.first("SELECT user_id FROM events WHERE stream_id = ? ORDER BY position LIMIT 1", [.text(id)], { $0.optionalString(0) }),
+            let last = try db.first(
+                "SELECT type, stream_version, position FROM events WHERE stream_id = ? ORDER BY position DESC LIMIT 1", [.text(id)],
+                { ($0.string(0), $0.int64(1), $0.int64(2)) })
+        else { return nil }
+        owner = first
+        (lastType, lastVersion, lastPosition) = last
+    }
 }

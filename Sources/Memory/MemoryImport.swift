@@ -62,10 +62,7 @@ extension MemoryService {
             var outcome = try ledger.writeSync { tx -> ImportOutcome in
                 var outcome = ImportOutcome(added: [], duplicates: [], rejected: [])
                 for (item, content) in toStore {
-                    let fingerprint = ContentNormalizer.fingerprint(content)
-                    if let existing = try tx.db.first(
-                        "SELECT id FROM memories WHERE user_id = ? AND fingerprint = ?", [.text(item.userID), .blob(fingerprint)], { $0.string(0) })
-                    {
+                    if let existing = try Self.memoryHolding(content, userID: item.userID, in: tx.db) {
                         outcome.duplicates.append((item.origin, existing))
                         continue
                     }

@@ -48,8 +48,9 @@ public struct MemoryProjector: Projector {
             let actor = event.provenance
             switch event.type {
             case MemoryEvent.added, MemoryEvent.restored:
-                let state = MemoryEvent.State(payload: event.payload)
-                let creation = event.type == MemoryEvent.restored ? MemoryEvent.Creation(payload: event.payload) : nil
+                let payload = event.payload.flatMap { try? JSONValue.parse($0) }
+                let state = MemoryEvent.State(payload)
+                let creation = event.type == MemoryEvent.restored ? MemoryEvent.Creation(payload) : nil
                 let createdBy = creation.map { ($0.agentID, $0.clientID) } ?? (actor.agentID, actor.clientID)
                 change = .insert
                 content = state?.content

@@ -141,10 +141,7 @@ extension MemoryService {
                     content: newContent ?? currentContent, metadata: cleaned?.0 ?? current.metadata, agentID: current.agentID,
                     runID: current.runID)
                 if state.content == currentContent && state.metadata == current.metadata { return current }
-                if newContent != nil, let other = try tx.db.first(
-                    "SELECT id FROM memories WHERE user_id = ? AND fingerprint = ? AND id <> ?",
-                    [.text(caller.userID), .blob(ContentNormalizer.fingerprint(state.content)), .text(id)], { $0.string(0) })
-                {
+                if newContent != nil, let other = try Self.memoryHolding(state.content, userID: caller.userID, except: id, in: tx.db) {
                     throw MemoryError(.conflict, "memory \(other) already has this content")
                 }
                 try tx.append(

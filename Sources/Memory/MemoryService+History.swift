@@ -55,9 +55,9 @@ extension MemoryService {
         var current: MemoryEvent.State?
         var entries: [HistoryEntry] = []
         for event in events {
-            let state = MemoryEvent.State(payload: event.payload)
-            let carriesState = [MemoryEvent.added, MemoryEvent.updated, MemoryEvent.restored].contains(event.type)
             let note = event.payload.flatMap { try? JSONValue.parse($0) }
+            let state = MemoryEvent.State(note)
+            let carriesState = [MemoryEvent.added, MemoryEvent.updated, MemoryEvent.restored].contains(event.type)
             entries.append(
                 HistoryEntry(
                     position: event.position, version: event.streamVersion,
@@ -106,10 +106,7 @@ extension MemoryService {
             }
             // The memory keeps who created it and when; the restorer is its last changer.
             let creation = events.first.flatMap { $0.type == MemoryEvent.added ? MemoryEvent.Creation(of: $0) : nil }
-            if let other = try tx.db.first(
-                "SELECT id FROM memories WHERE user_id = ? AND fingerprint = ?",
-                [.text(caller.userID), .blob(ContentNormalizer.fingerprint(state.content))], { $0.string(0) })
-            {
+            if let other = try Self.memoryHolding(state.content, userID: caller.userID, in: tx.db) {
                 throw MemoryError(.conflict, "memory \(other) already has this content")
             }
             try tx.append(

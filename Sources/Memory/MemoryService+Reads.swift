@@ -101,6 +101,14 @@ extension MemoryService {
         return try db.first("SELECT \(columns) FROM memories m WHERE m.id = ? AND m.user_id = ?", [.text(id), .text(userID)], decode)
     }
 
+    /// The id of the user's live memory holding `content` (as duplicate detection compares it), other than
+    /// `except`; nil when there is none.
+    static func memoryHolding(_ content: String, userID: String, except id: String? = nil, in db: Connection) throws -> String? {
+        try db.first(
+            "SELECT id FROM memories WHERE user_id = ? AND fingerprint = ? AND id IS NOT ?",
+            [.text(userID), .blob(ContentNormalizer.fingerprint(content)), .text(id)], { $0.string(0) })
+    }
+
     /// The live memory `id`.
     /// - Throws: `MemoryError` `.notFound` when it does not exist, was deleted or belongs to another user.
     public func get(_ id: String, caller: Caller) throws -> Memory {
@@ -113,15 +121,10 @@ extension MemoryService {
     /// Why the user has no live memory `id`: it never was theirs (plain "not found", saying nothing of
     /// another user's memories), or it was deleted (and can be restored), or redacted.
     static func missing(_ id: String, userID: String, in db: Connection) throws -> MemoryError {
-        guard isWellFormedID(id),
-            let owner = try db.first("SELECT user_id FROM events WHERE stream_id = ? ORDER BY position LIMIT 1", [.text(id)], { $0.optionalString(0) }),
-            owner == userID,
-            let (type, version) = try db.first(
-                "SELECT type, stream_version FROM events WHERE stream_id = ? ORDER BY position DESC LIMIT 1", [.text(id)], { ($0.string(0), $0.int64(1)) })
-        else { return .notFound(id) }
-        switch type {
+        guard isWellFormedID(id), let stream = try StreamEnds(of: id, in: db), stream.owner == userID else { return .notFound(id) }
+        switch stream.lastType {
         case MemoryEvent.deleted:
-            return MemoryError(.notFound, "memory '\(id)' was deleted (version \(version)); restore brings it back")
+            return MemoryError(.notFound, "memory '\(id)' was deleted (version \(stream.lastVersion)); restore brings it back")
         case MemoryEvent.redacted:
             return MemoryError(.notFound, "memory '\(id)' was redacted; its content is gone")
         default:

@@ -18,15 +18,10 @@ extension MemoryService {
     public func redact(_ id: String, reason: String, caller: Caller) async throws -> RedactionResult {
         guard Self.isWellFormedID(id) else { throw MemoryError.notFound(id) }
         let result = try await ledger.write { tx -> RedactionResult in
-            guard let owner = try tx.db.first("SELECT user_id FROM events WHERE stream_id = ? ORDER BY position LIMIT 1", [.text(id)], { $0.optionalString(0) }),
-                owner == caller.userID
-            else { throw MemoryError.notFound(id) }
+            guard let stream = try StreamEnds(of: id, in: tx.db), stream.owner == caller.userID else { throw MemoryError.notFound(id) }
             // A second redaction would erase nothing but the first one's reason.
-            let last = try tx.db.first("SELECT type, position FROM events WHERE stream_id = ? ORDER BY position DESC LIMIT 1", [.text(id)]) {
-                ($0.string(0), $0.int64(1))
-            }
-            if let (type, position) = last, type == MemoryEvent.redacted {
-                throw MemoryError(.conflict, "memory \(id) was already redacted (event \(position)); there is nothing left to erase")
+            if stream.lastType == MemoryEvent.redacted {
+                throw MemoryError(.conflict, "memory \(id) was already redacted (event \(stream.lastPosition)); there is nothing left to erase")
             }
             return RedactionResult(memoryIDs: [id], payloadsErased: try Self.redact(id, userID: caller.userID, reason: reason, tx: tx, caller: caller))
         }
@@ -43,8 +38,7 @@ extension MemoryService {
             var erased = 0
             var redactedIDs: [String] = []
             for id in ids {
-                let last = try tx.db.first("SELECT type FROM events WHERE stream_id = ? ORDER BY position DESC LIMIT 1", [.text(id)]) { $0.string(0) }
-                if last == MemoryEvent.redacted { continue }
+                if try StreamEnds(of: id, in: tx.db)?.lastType == MemoryEvent.redacted { continue }
                 erased += try Self.redact(id, userID: userID, reason: reason, tx: tx, caller: caller)
                 redactedIDs.append(id)
             }
