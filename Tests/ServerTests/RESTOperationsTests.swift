@@ -83,6 +83,21 @@ import Testing
         }
     }
 
+    /// The server accepts any text with a non-blank character; the document must not promise less
+    /// to a client that validates against it (CJK-only content is valid).
+    @Test func openAPITextPatternAcceptsAnyNonBlankText() throws {
+        let document = try JSONValue.parse(OpenAPIDocument.bytes)
+        let content = try #require(document["components"]?["schemas"]?["AddRequest"]?["properties"]?["content"])
+        let pattern = try #require(content["pattern"]?.stringValue)
+        let regex = try Regex(pattern)
+        for text in ["東京の天気", "🙂", "x", " a "] {
+            #expect(text.contains(regex), "\(text) does not match \(pattern)")
+        }
+        for blank in ["", " ", "\n\t"] {
+            #expect(!blank.contains(regex), "blank text matches \(pattern)")
+        }
+    }
+
     @Test func mcpIsMountedOnBothPathsWithTheSameCredentials() async throws {
         let f = try await ServerFixture()
         let initialize: JSONValue = [

@@ -1483,7 +1483,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "[A-Za-z0-9]",
+      "pattern": "\\S",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      }
     }
@@ -1507,7 +1507,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "[A-Za-z0-9]",
+      "pattern": "\\S",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "messages": {
@@ -1560,7 +1560,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "[A-Za-z0-9]",
+      "pattern": "\\S",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "metadata": {
@@ -1660,7 +1660,7 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 32768,
-      "pattern": "[A-Za-z0-9]",
+      "pattern": "\\S",
       "description": "not blank; at most the content limit (32 KiB by default) after NFC"
      },
      "limit": {
