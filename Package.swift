@@ -17,9 +17,10 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CEventLoop", cSettings: optimisedC),
         .target(name: "CKernels", cSettings: optimisedC),
+        .target(name: "CSHA256", cSettings: optimisedC),
 
         .target(name: "SQLite", dependencies: ["CSQLite", "Crypto"]),
-        .target(name: "Crypto"),
+        .target(name: "Crypto", dependencies: ["CSHA256"]),
         .target(name: "JSON"),
         .target(name: "Schema"),
         .target(name: "Ledger", dependencies: ["SQLite", "Crypto", "Schema"]),

@@ -1,9 +1,13 @@
+import CSHA256
+
 /// SHA-256 as specified in FIPS 180-4 §6.2, usable one-shot or incrementally.
 ///
-/// The ledger hashes every event envelope and payload with it, so the compression loop works on
-/// raw pointers with wrapping arithmetic and the partial block lives inline in the value: hashing
-/// never allocates except for the 32-byte result. The value is a plain copyable struct, so
-/// `finalize()` can leave the hasher untouched and a common prefix can be hashed once and copied.
+/// The ledger hashes every event envelope and payload with it, so the partial block lives inline in
+/// the value: hashing never allocates except for the 32-byte result. Blocks are compressed with the
+/// CPU's SHA extensions where it has them (about four times faster), else by the portable loop
+/// below, which works on raw pointers with wrapping arithmetic. The value is a plain copyable
+/// struct, so `finalize()` can leave the hasher untouched and a common prefix can be hashed once
+/// and copied.
 public struct SHA256: Sendable {
     /// Size in bytes of one compression block.
     public static let blockSize = 64
@@ -27,8 +31,18 @@ public struct SHA256: Sendable {
     /// Total message length in bytes; the padding encodes it in bits modulo 2^64.
     private var totalLength: UInt64 = 0
 
+    /// Whether blocks go to the SHA extensions; both paths give the same digests.
+    private let accelerated: Bool
+
+    /// True when this CPU has the SHA extensions, which every hasher then uses.
+    public static let hardwareAccelerated = memledger_sha256_ni_available() != 0
+
     /// Creates a hasher in the FIPS 180-4 §5.3.3 initial state.
-    public init() {}
+    public init() { accelerated = Self.hardwareAccelerated }
+
+    /// A hasher that uses the portable compression loop even where the SHA extensions exist (tests
+    /// compare the two paths).
+    init(portable: Void) { accelerated = false }
 
     /// Feeds bytes from any collection; contiguous collections take the pointer fast path.
     public mutating func update(_ bytes: some Collection<UInt8>) {
@@ -145,6 +159,16 @@ public struct SHA256: Sendable {
 
     /// Applies the compression function (FIPS 180-4 §6.2.2) to `count` consecutive 64-byte blocks.
     private mutating func compress(blocks: UnsafeRawPointer, count: Int) {
+        guard accelerated else { return compressPortably(blocks: blocks, count: count) }
+        var state = (h0, h1, h2, h3, h4, h5, h6, h7)
+        withUnsafeMutableBytes(of: &state) { words in
+            memledger_sha256_compress_ni(
+                words.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks.assumingMemoryBound(to: UInt8.self), count)
+        }
+        (h0, h1, h2, h3, h4, h5, h6, h7) = state
+    }
+
+    private mutating func compressPortably(blocks: UnsafeRawPointer, count: Int) {
         Self.roundConstants.withUnsafeBufferPointer { constants in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
                 let k = constants.baseAddress!

@@ -25,27 +25,31 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = Self.civil(fromDays: days)
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        func put(_ value: Int, _ width: Int) {
-            var digits = [UInt8](repeating: 48, count: width)
-            var v = value
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                digits[i] = UInt8(48 + v % 10)
-                v /= 10
+        // Written in place: the read model and every answer format times, so this runs once per row.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func put(_ value: Int, _ width: Int, at start: Int) {
+                var v = value.magnitude
+                for i in stride(from: start + width - 1, through: start, by: -1) {
+                    out[i] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
+                    v /= 10
+                }
             }
-            out.append(contentsOf: digits)
+            put(year, 4, at: 0); out[4] = 45; put(month, 2, at: 5); out[7] = 45; put(day, 2, at: 8); out[10] = 84
+            put(secondOfDay / 3600, 2, at: 11); out[13] = 58; put(secondOfDay / 60 % 60, 2, at: 14); out[16] = 58
+            put(secondOfDay % 60, 2, at: 17); out[19] = 46; put(ms, 3, at: 20); out[23] = 90
+            return 24
         }
-        put(year, 4); out.append(45); put(month, 2); out.append(45); put(day, 2); out.append(84)
-        put(secondOfDay / 3600, 2); out.append(58); put(secondOfDay / 60 % 60, 2); out.append(58)
-        put(secondOfDay % 60, 2); out.append(46); put(ms, 3); out.append(90)
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses RFC 3339 (`Z` or a numeric offset; fractional seconds optional, truncated to ms).
     /// A bare date `YYYY-MM-DD` means its midnight UTC.
     public init?(rfc3339 text: String) {
-        let b = Array(text.utf8)
+        var text = text
+        guard let milliseconds = text.withUTF8({ Self.milliseconds(rfc3339: $0) }) else { return nil }
+        self.milliseconds = milliseconds
+    }
+
+    private static func milliseconds(rfc3339 b: UnsafeBufferPointer<UInt8>) -> Int64? {
         func num(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= b.count else { return nil }
             var v = 0
@@ -58,7 +62,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         guard b.count >= 10, let year = num(0, 4), b[4] == 45, let month = num(5, 2), b[7] == 45,
             let day = num(8, 2), (1...12).contains(month), (1...31).contains(day)
         else { return nil }
-        var seconds = Int64(Self.days(fromCivil: year, month, day)) * 86_400
+        var seconds = Int64(days(fromCivil: year, month, day)) * 86_400
         var millis: Int64 = 0
         if b.count > 10 {
             guard b.count >= 20, b[10] == 84 || b[10] == 116 || b[10] == 32, let hour = num(11, 2), b[13] == 58,
@@ -89,7 +93,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
                 return nil
             }
         }
-        self.milliseconds = seconds * 1000 + millis
+        return seconds * 1000 + millis
     }
 
     // Howard Hinnant's civil-calendar algorithms (proleptic Gregorian).

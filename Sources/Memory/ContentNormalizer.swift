@@ -18,20 +18,34 @@ enum ContentNormalizer {
     /// The fingerprint input of pure-ASCII text without Foundation: for ASCII, case folding is A–Z → a–z,
     /// NFC changes nothing and whitespace is 0x09–0x0D and 0x20; the result equals the general path's.
     static func asciiFolded(_ text: String) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        var gap = false
-        for byte in text.utf8 {
-            guard byte < 0x80 else { return nil }
-            if byte == 0x20 || (0x09...0x0D).contains(byte) {
-                gap = true
-                continue
+        var text = text
+        return text.withUTF8 { bytes in
+            var ascii = true
+            // Never longer than the input: each space written stands for at least one whitespace byte read.
+            let folded = [UInt8](unsafeUninitializedCapacity: bytes.count) { out, count in
+                var written = 0
+                var gap = false
+                for byte in bytes {
+                    guard byte < 0x80 else {
+                        ascii = false
+                        break
+                    }
+                    if byte == 0x20 || byte &- 0x09 <= 0x0D - 0x09 {
+                        gap = true
+                        continue
+                    }
+                    if gap && written > 0 {
+                        out[written] = 0x20
+                        written += 1
+                    }
+                    gap = false
+                    out[written] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+                    written += 1
+                }
+                count = ascii ? written : 0
             }
-            if gap && !out.isEmpty { out.append(0x20) }
-            gap = false
-            out.append((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
+            return ascii ? folded : nil
         }
-        return out
     }
 
     /// True when `text` has something besides whitespace.

@@ -220,27 +220,28 @@ struct UUIDKey: Hashable {
     let low: UInt64
 
     init?(_ text: String) {
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        var digits = 0
-        var index = 0
-        for byte in text.utf8 {
-            defer { index += 1 }
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            let nibble: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte &- UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte &- UInt8(ascii: "a") &+ 10
-            default: return nil
-            }
-            if digits < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
-            digits += 1
-        }
-        guard index == 36 else { return nil }
+        var text = text
+        guard let (high, low) = text.withUTF8({ Self.parse($0) }) else { return nil }
         self.high = high
         self.low = low
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        guard bytes.count == 36, bytes[8] == 0x2D, bytes[13] == 0x2D, bytes[18] == 0x2D, bytes[23] == 0x2D else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        var digits = 0
+        for (index, byte) in bytes.enumerated() where index != 8 && index != 13 && index != 18 && index != 23 {
+            let nibble: UInt8
+            if byte &- 0x30 < 10 {
+                nibble = byte &- 0x30
+            } else if byte &- 0x61 < 6 {
+                nibble = byte &- 0x61 &+ 10
+            } else {
+                return nil
+            }
+            if digits < 16 { words.0 = words.0 << 4 | UInt64(nibble) } else { words.1 = words.1 << 4 | UInt64(nibble) }
+            digits += 1
+        }
+        return words
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Crypto
 
@@ -96,5 +97,40 @@ struct SHA256Tests {
         let text = "Zoë 記憶 🧠"
         #expect(SHA256.hash(text) == SHA256.hash(Array(text.utf8)))
         #expect(SHA256.hash(text).count == SHA256.digestSize)
+    }
+
+    // The SHA extensions and the portable loop: the same digests. `SHA256()` takes the extensions
+    // where the CPU has them, so the tests above cover that path there; these cover the other one.
+
+    static func portableDigest(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var hasher = SHA256(portable: ())
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
+    @Test func portablePathMatchesNISTVectors() {
+        #expect(Self.portableDigest(Array("abc".utf8)).hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let a = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        #expect(Self.portableDigest(a).hexString == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func bothPathsAgreeOnEveryLengthToFiveBlocksAndOnRandomMessages() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...320 {
+            let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            #expect(SHA256.hash(message) == Self.portableDigest(message), "length \(length)")
+        }
+        let long = (0..<100_003).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        #expect(SHA256.hash(long) == Self.portableDigest(long))
+    }
+
+    /// On a CPU whose flags list `sha_ni`, hashers must take the extensions (else the tests above
+    /// would only ever check the portable loop here).
+    @Test func cpusWithTheSHAExtensionsUseThem() throws {
+        #if os(Linux) && arch(x86_64)
+        let flags = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("flags") }.map { $0.split(separator: " ").map(String.init) } ?? []
+        #expect(SHA256.hardwareAccelerated == flags.contains("sha_ni"))
+        #endif
     }
 }
