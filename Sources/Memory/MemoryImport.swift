@@ -38,7 +38,8 @@ extension MemoryService {
     /// Adds memories taken from another memory server, all in one ledger write: either every accepted
     /// item is stored or, when anything fails, none is.
     ///
-    /// Each item becomes a `memory.added` event of its own user with `provenance` (transport `import`);
+    /// Each item becomes a `memory.added` event of its own user with `provenance` (transport `import`),
+    /// its agent the item's when it names one;
     /// duplicates of live memories (and of earlier items) are skipped and named, as an add would.
     /// - Parameter strict: refuse the whole import when any item's content is invalid (empty, too large),
     ///   instead of skipping that item.
@@ -69,10 +70,13 @@ extension MemoryService {
                     let (metadata, _) = Self.cleanMetadata(item.metadata)
                     let state = MemoryEvent.State(content: content, metadata: metadata, agentID: item.agentID, runID: item.runID)
                     let id = SecureRandom.uuid()
+                    // The source's agent made the memory: the event says so too, so `audit --agent` finds it.
+                    var made = provenance
+                    made.agentID = item.agentID ?? provenance.agentID
                     try tx.append(
                         to: id, expected: .noStream,
                         events: [NewEvent(type: MemoryEvent.added, userID: item.userID, payload: state.payload)],
-                        provenance: provenance)
+                        provenance: made)
                     // The cached vector when there is one, else a place in the queue the vector worker fills.
                     try Self.storeCachedVector(for: id, content: content, model: model, in: tx.db)
                     outcome.added.append(id)

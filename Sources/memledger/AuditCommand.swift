@@ -25,9 +25,6 @@ struct AuditCommand: CLICommand {
         """
     static let valued: Set<String> = ["data", "agent", "client", "user", "type", "memory", "since", "until", "after", "limit"]
 
-    /// Every event type memledger appends: the memory domain's, the API keys' and OAuth's.
-    static let knownTypes = MemoryService.eventTypes + APIKeyStore.eventTypes + OAuthAdministration.eventTypes
-
     let context: OperatorContext
     let filter: EventFilter
     let after: Int64
@@ -40,9 +37,8 @@ struct AuditCommand: CLICommand {
         var filter = EventFilter(streamID: args["memory"], userID: args["user"], agentID: args["agent"], clientID: args["client"])
         if let types = args["type"] {
             filter.types = try types.split(separator: ",").map { name throws(UsageError) in
-                let type = name.contains(".") ? String(name) : "memory.\(name)"
-                guard Self.knownTypes.contains(type) else {
-                    throw UsageError("unknown event type '\(name)'; known types: \(Self.knownTypes.joined(separator: ", "))")
+                guard let type = EventTypes.named(name) else {
+                    throw UsageError("unknown event type '\(name)'; known types: \(EventTypes.known.joined(separator: ", "))")
                 }
                 return type
             }

@@ -55,6 +55,9 @@ import Testing
         let events = try memledger(["audit", "--data", dir.path, "--json"]).lines
         #expect(events.map { $0["transport"] as? String } == ["import", "import"])
         #expect(events.map { $0["type"] as? String } == ["memory.added", "memory.added"])
+        #expect(events.map { $0["agent_id"] as? String } == ["claude", nil])
+        let byAgent = try memledger(["audit", "--data", dir.path, "--agent", "claude", "--json"]).lines
+        #expect(byAgent.map { $0["stream_id"] as? String }.count == 1)
 
         // Importing again adds nothing: every memory is a duplicate of a live one.
         let again = try memledger(["import-mem0", dir.path + "/in.json", "--data", dir.path, "--json"])

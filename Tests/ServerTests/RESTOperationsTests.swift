@@ -67,6 +67,31 @@ import Testing
         #expect(await f.call("GET", "/api/v1/events?since=now", key: f.ownerKey).status == 422)
     }
 
+    @Test func eventTypesAreCheckedAndMayLeaveOutTheMemoryPrefix() async throws {
+        let f = try await ServerFixture()
+        _ = try await f.add("a fact")
+        let short = await f.call("GET", "/api/v1/events?type=added,auth.key_created", key: f.ownerKey)
+        #expect(short.status == 200)
+        #expect(Set(short.json["events"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []) == ["memory.added", "auth.key_created"])
+        for bad in ["memory.add", "added,", "memory.added,nope"] {
+            let answer = await f.call("GET", "/api/v1/events?type=\(bad)", key: f.ownerKey)
+            #expect(answer.status == 422, "type=\(bad)")
+            #expect(answer.json["detail"]?.stringValue?.contains("known types: memory.added") == true)
+        }
+    }
+
+    /// A misspelt filter would otherwise widen the answer to every memory without a word.
+    @Test func listAndEventsRefuseQueryParametersTheyDoNotTake() async throws {
+        let f = try await ServerFixture()
+        _ = try await f.add("a fact", agent: "codex")
+        let typo = await f.call("GET", "/api/v1/memories?agentid=codex", key: f.ownerKey)
+        #expect(typo.status == 422)
+        #expect(typo.json["detail"]?.stringValue?.contains("unknown query parameter 'agentid'") == true)
+        #expect(typo.json["detail"]?.stringValue?.contains("agent_id") == true)
+        #expect(await f.call("GET", "/api/v1/memories?agent_id=codex&metadata.topic=x&limit=5", key: f.ownerKey).status == 200)
+        #expect(await f.call("GET", "/api/v1/events?streamid=x", key: f.ownerKey).status == 422)
+    }
+
     @Test func openAPIDocumentsEveryRoute() async throws {
         let f = try await ServerFixture()
         let answer = await f.call("GET", "/openapi.json")

@@ -40,4 +40,21 @@ import Testing
         #expect(reverted.json["created_at"] == added["created_at"] && reverted.json["created_by"] == added["created_by"])
         #expect(reverted.json["content"] == "allergic to peanuts")
     }
+
+    /// DESIGN.md §6: a change's agent is the `agent_id` it names, else the credential's name; on every
+    /// change, as on MCP, not only on add.
+    @Test func everyChangeCreditsTheAgentItNames() async throws {
+        let f = try await ServerFixture()
+        let id = try #require(try await f.add("works from Lisbon", agent: "claude-code")["id"]?.stringValue)
+        let path = "/api/v1/memories/\(id)"
+        let updated = await f.call("PUT", path, key: f.writerKey, json: ["content": "works from Porto", "agent_id": "codex"])
+        #expect(updated.json["updated_by"]?["agent_id"] == "codex" && updated.json["agent_id"] == "claude-code")
+        #expect(await f.call("POST", path + "/revert", key: f.writerKey, json: ["version": 1, "agent_id": "cursor"]).status == 200)
+        #expect(await f.call("DELETE", path + "?agent_id=chatgpt", key: f.writerKey).status == 200)
+        #expect(await f.call("POST", path + "/restore", key: f.writerKey, json: ["agent_id": "claude-ai"]).status == 200)
+        #expect(await f.call("PUT", path, key: f.writerKey, json: ["content": "works from Faro"]).status == 200)
+        let events = try #require(await f.call("GET", "/api/v1/events?stream_id=\(id)", key: f.ownerKey).json["events"]?.arrayValue)
+        #expect(events.map { $0["agent_id"]?.stringValue } == ["claude-code", "codex", "cursor", "chatgpt", "claude-ai", "writer"])
+        #expect(await f.call("PUT", path, key: f.writerKey, json: ["content": "x", "agent_id": ""]).status == 422)
+    }
 }

@@ -9,12 +9,20 @@ extension Endpoints {
     ///
     /// Without `admin` a caller sees only its own user's events. Redacted payloads read as `null`.
     @Sendable func events(_ context: RequestContext) async throws -> HTTPResponse {
-        let query = RequestFields.query(context)
+        let query = try RequestFields.query(context, accepting: Self.eventQuery)
         let principal = context.caller
         let after = Int64(try query.integer("after", in: 0...Int.max) ?? 0)
         let limit = try query.integer("limit", in: 1...1000) ?? 100
+        let types = try query.string("type").map { list throws(APIError) in
+            try list.split(separator: ",", omittingEmptySubsequences: false).map { name throws(APIError) in
+                guard let type = EventTypes.named(name) else {
+                    throw .validation("'type' names an unknown event type '\(name)'; known types: \(EventTypes.known.joined(separator: ", "))")
+                }
+                return type
+            }
+        }
         var filter = EventFilter(
-            types: try query.string("type").map { $0.split(separator: ",").map(String.init) },
+            types: types,
             streamID: try query.identifier("stream_id"), agentID: try query.identifier("agent_id"),
             clientID: try query.identifier("client_id"), since: try query.timestamp("since"), until: try query.timestamp("until"))
         if principal.has(.admin) {
@@ -31,6 +39,8 @@ extension Endpoints {
             "has_more": .bool(events.count > limit),
         ])
     }
+
+    static let eventQuery: Set<String> = ["after", "limit", "type", "stream_id", "user_id", "agent_id", "client_id", "since", "until"]
 
     static func json(_ event: RecordedEvent) -> JSONValue {
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }

@@ -44,9 +44,11 @@ extension Endpoints {
         return Self.json(.object(o), status: created ? 201 : 200)
     }
 
+    static let listQuery = RequestFields.filterKeys.union(["limit", "offset"])
+
     /// `GET /api/v1/memories`: filters in the query, `limit` 1–100 (default 50), `offset`.
     @Sendable func listMemories(_ context: RequestContext) async throws -> HTTPResponse {
-        let query = RequestFields.query(context)
+        let query = try RequestFields.query(context, accepting: Self.listQuery, metadataKeys: true)
         let user = try effectiveUser(try query.identifier("user_id"), context.caller)
         let limit = try query.integer("limit", in: 1...100) ?? 50
         let offset = try query.integer("offset", in: 0...Int(Int32.max)) ?? 0
@@ -75,7 +77,7 @@ extension Endpoints {
         let (memory, ignored) = try await Self.conditionally(context) { expected in
             try await service.update(
                 context.parameter("id"), content: content, metadata: metadata, expectedVersion: expected,
-                caller: try caller(context, userID: user))
+                caller: try caller(context, userID: user, agentID: try body.identifier("agent_id")))
         }
         var o = memory.json.objectValue ?? JSONObject()
         if !ignored.isEmpty { o["ignored_metadata_keys"] = .array(ignored.map(JSONValue.string)) }
@@ -84,9 +86,11 @@ extension Endpoints {
 
     /// `DELETE /api/v1/memories/{id}`; `If-Match: "<version>"` makes it conditional.
     @Sendable func deleteMemory(_ context: RequestContext) async throws -> HTTPResponse {
-        let user = try effectiveUser(try RequestFields.query(context).identifier("user_id"), context.caller)
+        let query = RequestFields.query(context)
+        let user = try effectiveUser(try query.identifier("user_id"), context.caller)
+        let agent = try query.identifier("agent_id")
         let memory = try await Self.conditionally(context) { expected in
-            try await service.delete(context.parameter("id"), expectedVersion: expected, caller: try caller(context, userID: user))
+            try await service.delete(context.parameter("id"), expectedVersion: expected, caller: try caller(context, userID: user, agentID: agent))
         }
         return Self.json(["id": .string(memory.id), "deleted": true, "message": "memory deleted", "version": .int(memory.version)])
     }
@@ -115,7 +119,8 @@ extension Endpoints {
         let body = try RequestFields.body(context, allowEmpty: true)
         let reason = try body.string("reason") ?? "redacted over REST"
         let user = try effectiveUser(try body.identifier("user_id"), context.caller)
-        let result = try await service.redact(context.parameter("id"), reason: reason, caller: try caller(context, userID: user))
+        let result = try await service.redact(
+            context.parameter("id"), reason: reason, caller: try caller(context, userID: user, agentID: try body.identifier("agent_id")))
         return Self.json(["redacted": .array(result.memoryIDs.map(JSONValue.string)), "payloads_erased": .int(Int64(result.payloadsErased))])
     }
 
@@ -124,7 +129,8 @@ extension Endpoints {
         let body = try RequestFields.body(context, allowEmpty: true)
         let user = try effectiveUser(try body.identifier("user_id"), context.caller)
         let memory = try await Self.conditionally(context) { expected in
-            try await service.restore(context.parameter("id"), expectedVersion: expected, caller: try caller(context, userID: user))
+            try await service.restore(
+                context.parameter("id"), expectedVersion: expected, caller: try caller(context, userID: user, agentID: try body.identifier("agent_id")))
         }
         return Self.json(memory.json, headers: Self.etag(memory))
     }
@@ -139,7 +145,8 @@ extension Endpoints {
         let user = try effectiveUser(try body.identifier("user_id"), context.caller)
         let memory = try await Self.conditionally(context) { expected in
             try await service.revert(
-                context.parameter("id"), toVersion: Int64(version), expectedVersion: expected, caller: try caller(context, userID: user))
+                context.parameter("id"), toVersion: Int64(version), expectedVersion: expected,
+                caller: try caller(context, userID: user, agentID: try body.identifier("agent_id")))
         }
         return Self.json(memory.json, headers: Self.etag(memory))
     }

@@ -374,7 +374,8 @@ enum OpenAPIDocument {
       },
       "description": ""
      }
-    ]
+    ],
+    "description": "Query parameters other than these (and metadata.KEY equalities) are refused with 422, so a misspelt filter never widens the answer."
    }
   },
   "/api/v1/memories/search": {
@@ -789,6 +790,17 @@ enum OpenAPIDocument {
        "maxLength": 256
       },
       "description": ""
+     },
+     {
+      "name": "agent_id",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 256
+      },
+      "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
      },
      {
       "$ref": "#/components/parameters/IfMatch"
@@ -1243,9 +1255,10 @@ enum OpenAPIDocument {
       "in": "query",
       "required": false,
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^(?:(?:memory\\.)?(?:added|updated|deleted|restored|redacted)|auth\\.(?:key_created|key_revoked|client_registered|client_revoked|consent_granted|consent_denied|token_family_revoked))(?:,(?:(?:memory\\.)?(?:added|updated|deleted|restored|redacted)|auth\\.(?:key_created|key_revoked|client_registered|client_revoked|consent_granted|consent_denied|token_family_revoked)))*$"
       },
-      "description": "comma-separated event types"
+      "description": "comma-separated event types: memory.added, memory.updated, memory.deleted, memory.restored, memory.redacted (the memory. prefix may be left out), auth.key_created, auth.key_revoked, auth.client_registered, auth.client_revoked, auth.consent_granted, auth.consent_denied, auth.token_family_revoked"
      },
      {
       "name": "stream_id",
@@ -1311,7 +1324,8 @@ enum OpenAPIDocument {
       },
       "description": ""
      }
-    ]
+    ],
+    "description": "Query parameters other than these are refused with 422."
    }
   }
  },
@@ -1570,6 +1584,12 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 256
+     },
+     "agent_id": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 256,
+      "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
      }
     }
    },
@@ -1580,6 +1600,12 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 256
+     },
+     "agent_id": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 256,
+      "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
      }
     }
    },
@@ -1593,6 +1619,12 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 256
+     },
+     "agent_id": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 256,
+      "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
      }
     }
    },
@@ -1610,6 +1642,12 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 256
+     },
+     "agent_id": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 256,
+      "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
      }
     }
    },

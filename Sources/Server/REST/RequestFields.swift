@@ -43,6 +43,18 @@ struct RequestFields {
         return RequestFields(object: object, origin: "query")
     }
 
+    /// The query parameters of `context`'s request, refusing any name outside `accepted` (and
+    /// `metadata.KEY` when `metadataKeys`): a misspelt filter must not silently widen an answer.
+    /// - Throws: 422 naming the parameter and the ones the path takes.
+    static func query(_ context: RequestContext, accepting accepted: Set<String>, metadataKeys: Bool = false) throws(APIError) -> RequestFields {
+        for (name, _) in context.request.query where !accepted.contains(name) {
+            if metadataKeys && name.hasPrefix("metadata.") && name.count > 9 { continue }
+            let others = accepted.sorted().joined(separator: ", ") + (metadataKeys ? ", metadata.KEY" : "")
+            throw .validation("unknown query parameter '\(name)'; this path takes \(others)")
+        }
+        return query(context)
+    }
+
     func has(_ key: String) -> Bool { object[key].map { !$0.isNull } ?? false }
 
     func string(_ key: String) throws(APIError) -> String? {
