@@ -123,6 +123,19 @@ import Testing
         }
     }
 
+    /// The document's pattern for `GET /events?type=` takes every type the server knows, short names too.
+    @Test func openAPIEventTypePatternTakesEveryKnownType() throws {
+        let document = try JSONValue.parse(OpenAPIDocument.bytes)
+        let parameters = try #require(document["paths"]?["/api/v1/events"]?["get"]?["parameters"]?.arrayValue)
+        let type = try #require(parameters.first { $0["name"] == "type" })
+        let regex = try Regex(try #require(type["schema"]?["pattern"]?.stringValue))
+        for known in EventTypes.known {
+            #expect(known.wholeMatch(of: regex) != nil, "\(known)")
+        }
+        #expect("added,deleted".wholeMatch(of: regex) != nil)
+        #expect("memory.add".wholeMatch(of: regex) == nil)
+    }
+
     @Test func mcpIsMountedOnBothPathsWithTheSameCredentials() async throws {
         let f = try await ServerFixture()
         let initialize: JSONValue = [
