@@ -1504,7 +1504,7 @@ enum OpenAPIDocument {
    },
    "AddRequest": {
     "type": "object",
-    "anyOf": [
+    "oneOf": [
      {
       "required": [
        "content"
@@ -1553,7 +1553,8 @@ enum OpenAPIDocument {
       "type": "boolean",
       "default": true
      }
-    }
+    },
+    "description": "exactly one of content and messages"
    },
    "UpdateRequest": {
     "type": "object",
@@ -2111,7 +2112,8 @@ enum OpenAPIDocument {
     "in": "header",
     "required": false,
     "schema": {
-     "type": "string"
+     "type": "string",
+     "pattern": "^(\\*|(W/)?\"[1-9][0-9]{0,17}\"|[1-9][0-9]{0,17})$"
     },
     "description": "the version as an entity tag (\"3\"); 412 when the memory is elsewhere"
    },
@@ -2120,7 +2122,8 @@ enum OpenAPIDocument {
     "in": "header",
     "required": false,
     "schema": {
-     "type": "string"
+     "type": "string",
+     "pattern": "^(\\*|(W/)?\"[1-9][0-9]{0,17}\"|[1-9][0-9]{0,17})$"
     },
     "description": "the version of the delete (the DELETE answer's version) as an entity tag (\"3\"); 412 when the memory is elsewhere"
    }
