@@ -212,18 +212,16 @@ public enum MemoryRebuilder {
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
-    /// The projected rows of a store, table by table, for comparing a live store with a rebuild.
+    /// The projected rows of a store, table by table, whole (small stores in tests; `ProjectedRows`
+    /// reads large ones a chunk at a time).
     public static func snapshot(of db: Connection) throws -> [String: [[SQLValue]]] {
         var tables: [String: [[SQLValue]]] = [:]
-        tables["memories"] = try db.query(
-            """
-            SELECT seq, id, user_id, content, metadata, agent_id, run_id, created_at, updated_at, created_by_agent,
-                created_by_client, updated_by_agent, updated_by_client, version, fingerprint, redacted, last_position
-            FROM memories ORDER BY seq
-            """
-        ) { row in (0..<17).map { row.value($0) } }
-        tables["memories_fts"] = try db.query("SELECT rowid, terms FROM memories_fts ORDER BY rowid") { [$0.value(0), $0.value(1)] }
-        tables["memory_counts"] = try db.query("SELECT user_id, live FROM memory_counts ORDER BY user_id") { [$0.value(0), $0.value(1)] }
+        for table in ProjectedRows.tables {
+            var rows = ProjectedRows(table, in: db)
+            var all: [[SQLValue]] = []
+            while let row = try rows.next() { all.append(row) }
+            tables[table.name] = all
+        }
         return tables
     }
 }

@@ -18,20 +18,13 @@ struct ProjectionDrift: CustomStringConvertible {
 
 /// Compares the live projections with a fresh rebuild from the ledger (DESIGN.md §2 "verify").
 enum ProjectionCheck {
-    static let columnNames: [String: [String]] = [
-        "memories": [
-            "seq", "id", "user_id", "content", "metadata", "agent_id", "run_id", "created_at", "updated_at", "created_by_agent",
-            "created_by_client", "updated_by_agent", "updated_by_client", "version", "fingerprint", "redacted", "last_position",
-        ],
-        "memories_fts": ["rowid", "terms"],
-    ]
-
     /// Rebuilds the projections into a scratch file inside the data directory (owner-only, like the
-    /// live data) up to the position of a live snapshot, and names the first differing row.
+    /// live data) up to the live head, and names the first differing row.
     ///
-    /// A server may append meanwhile: the live snapshot and its position come from one read
-    /// transaction, and the rebuild stops at that position. A redaction landing between the two can
-    /// make a difference that is not drift, so a difference is confirmed by a second try.
+    /// A server may append meanwhile: the live store is read in one read transaction that stays open
+    /// from taking its head to the last row compared, and the rebuild stops at that head. A redaction
+    /// landing meanwhile can make a difference that is not drift, so a difference is confirmed by a
+    /// second try. Both stores are read in key order a chunk at a time, never whole.
     /// - Returns: the first drift, or nil, and the position compared at.
     static func firstDrift(in ledger: Ledger, scratchDirectory: String, progress: ((Int64) -> Void)? = nil) throws
         -> (drift: ProjectionDrift?, position: Int64)
@@ -47,48 +40,47 @@ enum ProjectionCheck {
     private static func compareOnce(_ ledger: Ledger, scratchDirectory: String, progress: ((Int64) -> Void)?) throws
         -> (ProjectionDrift?, Int64)
     {
-        let (live, position, vectorDrift) = try ledger.read { db in
-            (try MemoryRebuilder.snapshot(of: db), try Ledger.head(in: db).position, try vectorsDrift(in: db))
+        try ledger.read { live in
+            let position = try Ledger.head(in: live).position
+            let scratch = (scratchDirectory as NSString).appendingPathComponent(".verify-\(UUID().uuidString).sqlite")
+            defer {
+                Connection.removeFiles(at: scratch)
+            }
+            try MemoryRebuilder.rebuild(from: ledger, into: scratch, until: .position(position), progress: progress)
+            let rebuilt = try Connection(path: scratch, options: ConnectionOptions(mode: .readOnly))
+            for table in ProjectedRows.tables {
+                var liveRows = ProjectedRows(table, in: live)
+                var rebuiltRows = ProjectedRows(table, in: rebuilt)
+                if let drift = try compare(&liveRows, with: &rebuiltRows) { return (drift, position) }
+            }
+            return (try vectorsDrift(in: live), position)
         }
-        let scratch = (scratchDirectory as NSString).appendingPathComponent(".verify-\(UUID().uuidString).sqlite")
-        defer {
-            Connection.removeFiles(at: scratch)
-        }
-        try MemoryRebuilder.rebuild(from: ledger, into: scratch, until: .position(position), progress: progress)
-        let rebuilt = try MemoryRebuilder.snapshot(of: Connection(path: scratch))
-        for table in ["memories", "memories_fts"] + Set(live.keys).union(rebuilt.keys).subtracting(["memories", "memories_fts"]).sorted() {
-            if let drift = compare(table, live: live[table] ?? [], rebuilt: rebuilt[table] ?? []) { return (drift, position) }
-        }
-        return (vectorDrift, position)
     }
 
-    /// The first row where two ordered row lists (keyed by their first column) differ.
-    static func compare(_ table: String, live: [[SQLValue]], rebuilt: [[SQLValue]]) -> ProjectionDrift? {
-        let keyName = columnNames[table]?.first ?? "key"
-        var i = 0
-        var j = 0
-        while i < live.count || j < rebuilt.count {
-            guard i < live.count else {
-                return ProjectionDrift(table: table, row: "\(keyName)=\(show(rebuilt[j][0]))", detail: "missing from the live store (a rebuild has it)")
+    /// The first row where two tables read in key order differ.
+    static func compare(_ live: inout ProjectedRows, with rebuilt: inout ProjectedRows) throws -> ProjectionDrift? {
+        let table = live.table
+        var a = try live.next()
+        var b = try rebuilt.next()
+        while a != nil || b != nil {
+            guard let x = a else {
+                return ProjectionDrift(table: table.name, row: "\(table.key)=\(show(b![0]))", detail: "missing from the live store (a rebuild has it)")
             }
-            guard j < rebuilt.count else {
-                return ProjectionDrift(table: table, row: "\(keyName)=\(show(live[i][0]))", detail: "in the live store but not in a rebuild")
+            guard let y = b else {
+                return ProjectionDrift(table: table.name, row: "\(table.key)=\(show(x[0]))", detail: "in the live store but not in a rebuild")
             }
-            let a = live[i]
-            let b = rebuilt[j]
-            if a[0] != b[0] {
-                if order(a[0], b[0]) {
-                    return ProjectionDrift(table: table, row: "\(keyName)=\(show(a[0]))", detail: "in the live store but not in a rebuild")
+            if x[0] != y[0] {
+                if order(x[0], y[0]) {
+                    return ProjectionDrift(table: table.name, row: "\(table.key)=\(show(x[0]))", detail: "in the live store but not in a rebuild")
                 }
-                return ProjectionDrift(table: table, row: "\(keyName)=\(show(b[0]))", detail: "missing from the live store (a rebuild has it)")
+                return ProjectionDrift(table: table.name, row: "\(table.key)=\(show(y[0]))", detail: "missing from the live store (a rebuild has it)")
             }
-            if a != b {
-                let columns = (0..<max(a.count, b.count)).filter { $0 >= a.count || $0 >= b.count || a[$0] != b[$0] }
-                let names = columns.map { c in columnNames[table].flatMap { c < $0.count ? $0[c] : nil } ?? "column \(c)" }
-                return ProjectionDrift(table: table, row: "\(keyName)=\(show(a[0]))", detail: "differs from a rebuild in \(names.joined(separator: ", "))")
+            if x != y {
+                let names = table.columns.indices.filter { x[$0] != y[$0] }.map { table.columns[$0] }
+                return ProjectionDrift(table: table.name, row: "\(table.key)=\(show(x[0]))", detail: "differs from a rebuild in \(names.joined(separator: ", "))")
             }
-            i += 1
-            j += 1
+            a = try live.next()
+            b = try rebuilt.next()
         }
         return nil
     }

@@ -29,6 +29,26 @@ import Testing
         try Connection(path: path, options: .init(mode: .readOnly)).query(sql) { [$0.value(0), $0.value(1)] }
     }
 
+    /// Read a chunk at a time, every table gives its rows whole and in key order, across chunk ends.
+    @Test func projectedRowsReadInChunksEqualTheWholeTable() async throws {
+        let store = try Store(durable: false)
+        for i in 0..<11 { try await store.service.add("fact number \(i)", by: caller(user: i % 3 == 0 ? "bob" : "alice")) }
+        let db = try Connection(path: store.database, options: .init(mode: .readOnly))
+        for table in ProjectedRows.tables {
+            let whole = try db.query("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.key)") { row in
+                table.columns.indices.map { row.value($0) }
+            }
+            #expect(!whole.isEmpty, "\(table.name)")
+            for chunkSize in [1, 3, whole.count, whole.count + 5] {
+                var rows = ProjectedRows(table, in: db, chunkSize: chunkSize)
+                var read: [[SQLValue]] = []
+                while let row = try rows.next() { read.append(row) }
+                #expect(read == whole, "\(table.name) in chunks of \(chunkSize)")
+                #expect(try rows.next() == nil)
+            }
+        }
+    }
+
     @Test func incrementalEqualsRebuiltAfterFiveThousandRandomCommands() async throws {
         let store = try Store(durable: false)
         var rng = SplitMix(state: 20_261_203)
