@@ -1,3 +1,5 @@
+import Server
+
 /// A minimal command-line reader: `--flag value`, `--flag=value`, `--switch`, positionals.
 struct Arguments {
     private(set) var options: [String: String] = [:]
@@ -34,8 +36,8 @@ struct Arguments {
     func allowOnly(_ known: Set<String>) throws(UsageError) {
         let unknown = Set(options.keys).union(switches).subtracting(known).subtracting(["help", "json"])
         guard let first = unknown.sorted().first else { return }
-        // A near miss (`--version` for `--to-version`, `--reasons` for `--reason`) names the option meant.
-        if let meant = known.sorted().first(where: { $0.hasSuffix(first) || first.hasPrefix($0) || $0.hasPrefix(first) }) {
+        // A near miss (`--version` for `--to-version`, `--reasons` for `--reason`, `--agnet`) names the option meant.
+        if let meant = NearMiss.meant(first, among: known) {
             throw UsageError("unknown option --\(first); did you mean --\(meant)?")
         }
         throw UsageError("unknown option --\(first)")

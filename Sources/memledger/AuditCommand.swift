@@ -36,10 +36,8 @@ struct AuditCommand: CLICommand {
         context = OperatorContext(args)
         var filter = EventFilter(streamID: args["memory"], userID: args["user"], agentID: args["agent"], clientID: args["client"])
         if let types = args["type"] {
-            filter.types = try types.split(separator: ",").map { name throws(UsageError) in
-                guard let type = EventTypes.named(name) else {
-                    throw UsageError("unknown event type '\(name)'; known types: \(EventTypes.known.joined(separator: ", "))")
-                }
+            filter.types = try types.split(separator: ",", omittingEmptySubsequences: false).map { name throws(UsageError) in
+                guard let type = EventTypes.named(name) else { throw UsageError("--type: \(EventTypes.refusal(of: name))") }
                 return type
             }
         }
@@ -130,7 +128,7 @@ struct AuditCommand: CLICommand {
         ]
     }
 
-    static func row(_ cells: [String], widths: [Int] = [7, 24, 16, 36, 12, 14, 14, 12, 9]) -> String {
+    static func row(_ cells: [String], widths: [Int] = [7, 24, 16, 36, 12, 14, 14, 20, 9]) -> String {
         return cells.enumerated().map { i, cell in
             i < widths.count && cell.count < widths[i] ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) : cell
         }.joined(separator: " ").trimmingCharacters(in: .whitespaces)

@@ -22,7 +22,7 @@ struct ForeignImportCommand {
         id and time are kept in metadata as source_id and source_created_at. Exact duplicates of
         live memories are skipped. Malformed lines or records are skipped and reported; everything
         else is added in one transaction (an import never half-happens).
-        --user defaults to MEMLEDGER_DEFAULT_USER, MEM0_DEFAULT_USER_ID, else "default".
+        --user defaults to MEMLEDGER_DEFAULT_USER_ID, MEM0_DEFAULT_USER_ID, else "default".
 
           --strict   add nothing when any line or record is malformed (exit 65)
           --json     one JSON object: added, duplicates, skipped (origin and reason each)
@@ -65,7 +65,10 @@ struct ForeignImportCommand {
     }
 
     func run() throws -> ExitCode {
-        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure(.unavailable, "cannot read \(file)") }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            let reason = FileManager.default.fileExists(atPath: file) ? "not readable" : "no such file"
+            throw CommandFailure(.unavailable, "cannot read \(file): \(reason)")
+        }
         let (items, skipped) = source == .mem0
             ? ForeignExport.mem0(Array(data), defaultUser: user, agent: agent)
             : ForeignExport.mcpMemory(Array(data), user: user, agent: agent)
@@ -92,7 +95,9 @@ struct ForeignImportCommand {
                 "skipped": .array(allSkipped.map { ["origin": .string($0.origin), "reason": .string($0.reason)] }),
             ])
         } else {
-            print("added \(outcome.added.count) memories, \(outcome.duplicates.count) duplicates skipped, \(allSkipped.count) malformed skipped")
+            func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+            print("added \(count(outcome.added.count, "memory", "memories")), \(count(outcome.duplicates.count, "duplicate", "duplicates")) skipped, "
+                  + "\(allSkipped.count) malformed skipped")
             for s in allSkipped { print("  skipped \(s.origin): \(s.reason)") }
         }
         return .ok

@@ -40,6 +40,10 @@ struct HistoryCommand: CLICommand {
                 var line = "v\(entry.version)  #\(entry.position)  \(entry.at.rfc3339)  \(entry.event)  [\(who); \(entry.transport.rawValue)]"
                 if let version = entry.revertedToVersion { line += "  (back to v\(version))" }
                 if entry.redacted { line += "  (content redacted)" } else if let content = entry.content { line += "  \(content)" }
+                // An update may change the metadata alone: show what it became, or the line looks like no change.
+                if entry.event == "updated", let metadata = entry.metadata, metadata != entry.previousMetadata {
+                    line += "  metadata: \(JSONValue.object(metadata).serializedString())"
+                }
                 if let reason = entry.reason { line += "  reason: \(reason)" }
                 print(line)
             }

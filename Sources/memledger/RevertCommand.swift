@@ -10,7 +10,9 @@ struct RevertCommand: CLICommand {
         not rewritten, so the revert itself can be reverted.
 
           --json   the memory after the revert as one JSON object
-        Exit: 0 done, 1 no such memory or version redacted, 64 bad arguments, 69 no data directory.
+        When the memory already has that content and metadata, nothing is appended.
+        Exit: 0 done, 1 no such memory or version redacted, 64 bad arguments (a version the memory never
+        had too), 69 no data directory.
         """
     static let valued: Set<String> = ["data", "user", "to-version"]
 
@@ -35,8 +37,15 @@ struct RevertCommand: CLICommand {
         let service = try context.openService()
         defer { service.close() }
         let caller = try context.caller(for: id, user: user, in: service)
+        let before = try service.get(id, caller: caller).version
         let memory = try blocking { [id, version] in try await service.revert(id, toVersion: version, caller: caller) }
-        if context.json { context.emit(memory.json) } else { print("reverted \(memory.id) to the state of version \(version); now version \(memory.version)") }
+        if context.json {
+            context.emit(memory.json)
+        } else if memory.version == before {
+            print("\(memory.id) already has the content and metadata of version \(version); nothing appended (still version \(memory.version))")
+        } else {
+            print("reverted \(memory.id) to the state of version \(version); now version \(memory.version)")
+        }
         return .ok
     }
 }

@@ -73,11 +73,16 @@ import Testing
         let short = await f.call("GET", "/api/v1/events?type=added,auth.key_created", key: f.ownerKey)
         #expect(short.status == 200)
         #expect(Set(short.json["events"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []) == ["memory.added", "auth.key_created"])
-        for bad in ["memory.add", "added,", "memory.added,nope"] {
+        for bad in ["memory.add", "memory.added,nope"] {
             let answer = await f.call("GET", "/api/v1/events?type=\(bad)", key: f.ownerKey)
             #expect(answer.status == 422, "type=\(bad)")
             #expect(answer.json["detail"]?.stringValue?.contains("known types: memory.added") == true)
         }
+        #expect(await f.call("GET", "/api/v1/events?type=Added", key: f.ownerKey).status == 200)
+        let near = await f.call("GET", "/api/v1/events?type=add", key: f.ownerKey).json["detail"]?.stringValue ?? ""
+        #expect(near.contains("did you mean 'added'?") && near.contains("the memory. prefix may be left out"))
+        let stray = await f.call("GET", "/api/v1/events?type=added,", key: f.ownerKey).json["detail"]?.stringValue ?? ""
+        #expect(stray.contains("an empty event type in the list (a stray comma?)"))
     }
 
     /// A misspelt filter would otherwise widen the answer to every memory without a word.

@@ -15,9 +15,7 @@ extension Endpoints {
         let limit = try query.integer("limit", in: 1...1000) ?? 100
         let types = try query.string("type").map { list throws(APIError) in
             try list.split(separator: ",", omittingEmptySubsequences: false).map { name throws(APIError) in
-                guard let type = EventTypes.named(name) else {
-                    throw .validation("'type' names an unknown event type '\(name)'; known types: \(EventTypes.known.joined(separator: ", "))")
-                }
+                guard let type = EventTypes.named(name) else { throw .validation("'type': \(EventTypes.refusal(of: name))") }
                 return type
             }
         }

@@ -4,9 +4,20 @@ import Ledger
 import Memory
 
 extension Endpoints {
+    /// The body fields each route reads (a misspelling of one is refused, other fields ignored).
+    static let addFields: Set<String> = ["content", "messages", "user_id", "agent_id", "run_id", "metadata", "dedup"]
+    static let updateFields: Set<String> = ["content", "metadata", "user_id", "agent_id"]
+    static let changeFields: Set<String> = ["user_id", "agent_id"]
+    static let redactFields = changeFields.union(["reason"])
+    static let revertFields = changeFields.union(["version", "to_version"])
+    static let searchFields = RequestFields.filterKeys.union(["query", "limit", "mode", "min_score", "recency_weight", "filters"])
+    static let bulkDeleteFields = RequestFields.filterKeys.union(["confirm", "filters"])
+    /// The query parameters of the routes of one memory: who acts, and as which agent.
+    static let memoryQuery: Set<String> = ["user_id", "agent_id"]
+
     /// `POST /api/v1/memories`: one `content`, or `messages` stored one memory per message.
     @Sendable func addMemory(_ context: RequestContext) async throws -> HTTPResponse {
-        let body = try RequestFields.body(context)
+        let body = try RequestFields.body(context, fields: Self.addFields)
         guard body.has("content") || body.has("messages") else {
             throw APIError(422, "validation_error", "give 'content' (text) or 'messages' (a list of {role, content})")
         }
@@ -62,22 +73,20 @@ extension Endpoints {
 
     /// `GET /api/v1/memories/{id}`.
     @Sendable func getMemory(_ context: RequestContext) async throws -> HTTPResponse {
-        let user = try effectiveUser(try RequestFields.query(context).identifier("user_id"), context.caller)
+        let query = try RequestFields.query(context, accepting: ["user_id"])
+        let user = try effectiveUser(try query.identifier("user_id"), context.caller)
         let memory = try service.get(context.parameter("id"), caller: try caller(context, userID: user))
         return Self.json(memory.json, headers: Self.etag(memory))
     }
 
     /// `PUT /api/v1/memories/{id}`: new `content` and/or `metadata`; `If-Match: "<version>"` makes it conditional.
     @Sendable func updateMemory(_ context: RequestContext) async throws -> HTTPResponse {
-        let body = try RequestFields.body(context)
+        let (body, who) = try changeRequest(context, fields: Self.updateFields)
         let content = try body.string("content")
         let metadata = try body.objectValue("metadata")
         guard content != nil || metadata != nil else { throw APIError.validation("give 'content' and/or 'metadata'") }
-        let user = try effectiveUser(try body.identifier("user_id") ?? RequestFields.query(context).identifier("user_id"), context.caller)
         let (memory, ignored) = try await Self.conditionally(context) { expected in
-            try await service.update(
-                context.parameter("id"), content: content, metadata: metadata, expectedVersion: expected,
-                caller: try caller(context, userID: user, agentID: try body.identifier("agent_id")))
+            try await service.update(context.parameter("id"), content: content, metadata: metadata, expectedVersion: expected, caller: who)
         }
         var o = memory.json.objectValue ?? JSONObject()
         if !ignored.isEmpty { o["ignored_metadata_keys"] = .array(ignored.map(JSONValue.string)) }
@@ -86,18 +95,16 @@ extension Endpoints {
 
     /// `DELETE /api/v1/memories/{id}`; `If-Match: "<version>"` makes it conditional.
     @Sendable func deleteMemory(_ context: RequestContext) async throws -> HTTPResponse {
-        let query = RequestFields.query(context)
-        let user = try effectiveUser(try query.identifier("user_id"), context.caller)
-        let agent = try query.identifier("agent_id")
+        let (_, who) = try changeRequest(context, fields: Self.changeFields, allowEmpty: true)
         let memory = try await Self.conditionally(context) { expected in
-            try await service.delete(context.parameter("id"), expectedVersion: expected, caller: try caller(context, userID: user, agentID: agent))
+            try await service.delete(context.parameter("id"), expectedVersion: expected, caller: who)
         }
         return Self.json(["id": .string(memory.id), "deleted": true, "message": "memory deleted", "version": .int(memory.version)])
     }
 
     /// `POST /api/v1/memories/delete_bulk`: at least one filter besides `user_id`; a dry run unless `confirm`.
     @Sendable func bulkDelete(_ context: RequestContext) async throws -> HTTPResponse {
-        let body = try RequestFields.body(context).foldingFilters()
+        let body = try RequestFields.body(context, fields: Self.bulkDeleteFields).foldingFilters()
         let filter = try body.filter()
         guard !filter.isEmpty else {
             throw APIError.badRequest("give at least one filter besides user_id (agent_id, run_id, metadata, created_*/updated_*)")
@@ -109,28 +116,25 @@ extension Endpoints {
 
     /// `GET /api/v1/memories/{id}/history`.
     @Sendable func history(_ context: RequestContext) async throws -> HTTPResponse {
-        let user = try effectiveUser(try RequestFields.query(context).identifier("user_id"), context.caller)
+        let query = try RequestFields.query(context, accepting: ["user_id"])
+        let user = try effectiveUser(try query.identifier("user_id"), context.caller)
         let entries = try service.history(context.parameter("id"), caller: try caller(context, userID: user))
         return Self.json(["id": .string(context.parameter("id")), "history": .array(entries.map(\.json))])
     }
 
     /// `POST /api/v1/memories/{id}/redact`: erase the content everywhere in the data directory.
     @Sendable func redact(_ context: RequestContext) async throws -> HTTPResponse {
-        let body = try RequestFields.body(context, allowEmpty: true)
+        let (body, who) = try changeRequest(context, fields: Self.redactFields, allowEmpty: true)
         let reason = try body.string("reason") ?? "redacted over REST"
-        let user = try effectiveUser(try body.identifier("user_id"), context.caller)
-        let result = try await service.redact(
-            context.parameter("id"), reason: reason, caller: try caller(context, userID: user, agentID: try body.identifier("agent_id")))
+        let result = try await service.redact(context.parameter("id"), reason: reason, caller: who)
         return Self.json(["redacted": .array(result.memoryIDs.map(JSONValue.string)), "payloads_erased": .int(Int64(result.payloadsErased))])
     }
 
     /// `POST /api/v1/memories/{id}/restore`: bring a deleted memory back; `If-Match` names the delete's version.
     @Sendable func restore(_ context: RequestContext) async throws -> HTTPResponse {
-        let body = try RequestFields.body(context, allowEmpty: true)
-        let user = try effectiveUser(try body.identifier("user_id"), context.caller)
+        let (_, who) = try changeRequest(context, fields: Self.changeFields, allowEmpty: true)
         let memory = try await Self.conditionally(context) { expected in
-            try await service.restore(
-                context.parameter("id"), expectedVersion: expected, caller: try caller(context, userID: user, agentID: try body.identifier("agent_id")))
+            try await service.restore(context.parameter("id"), expectedVersion: expected, caller: who)
         }
         return Self.json(memory.json, headers: Self.etag(memory))
     }
@@ -138,15 +142,12 @@ extension Endpoints {
     /// `POST /api/v1/memories/{id}/revert`: `{"version": N}` sets content and metadata back to version N;
     /// `If-Match` makes it conditional.
     @Sendable func revert(_ context: RequestContext) async throws -> HTTPResponse {
-        let body = try RequestFields.body(context)
+        let (body, who) = try changeRequest(context, fields: Self.revertFields)
         guard let version = try body.integer("version", in: 1...Int(Int32.max)) ?? body.integer("to_version", in: 1...Int(Int32.max)) else {
             throw APIError.validation("give 'version', the version to go back to")
         }
-        let user = try effectiveUser(try body.identifier("user_id"), context.caller)
         let memory = try await Self.conditionally(context) { expected in
-            try await service.revert(
-                context.parameter("id"), toVersion: Int64(version), expectedVersion: expected,
-                caller: try caller(context, userID: user, agentID: try body.identifier("agent_id")))
+            try await service.revert(context.parameter("id"), toVersion: Int64(version), expectedVersion: expected, caller: who)
         }
         return Self.json(memory.json, headers: Self.etag(memory))
     }
@@ -155,7 +156,7 @@ extension Endpoints {
     /// `min_score` and the list filters, at the top level or in `filters`. Without an `agent_id` filter it
     /// spans every agent.
     @Sendable func searchMemories(_ context: RequestContext) async throws -> HTTPResponse {
-        let body = try RequestFields.body(context).foldingFilters()
+        let body = try RequestFields.body(context, fields: Self.searchFields).foldingFilters()
         guard let query = try body.string("query") else { throw APIError.validation("give 'query', the text to search for") }
         guard !query.allSatisfy(\.isWhitespace) else { throw APIError.badRequest("'query' must not be empty or only whitespace") }
         var mode = SearchMode.hybrid
@@ -169,6 +170,15 @@ extension Endpoints {
         let user = try effectiveUser(try body.identifier("user_id"), context.caller)
         let result = try await service.search(request, caller: try caller(context, userID: user))
         return Self.json(result.json)
+    }
+
+    /// The body of a change to one memory and its caller: `user_id` and `agent_id` may stand in the body or
+    /// the query (DELETE has no body), and the change is credited to that agent, else the credential's.
+    func changeRequest(_ context: RequestContext, fields: Set<String>, allowEmpty: Bool = false) throws(APIError) -> (RequestFields, Caller) {
+        let query = try RequestFields.query(context, accepting: Self.memoryQuery)
+        let body = try RequestFields.body(context, fields: fields, allowEmpty: allowEmpty)
+        let user = try effectiveUser(try body.identifier("user_id", orIn: query), context.caller)
+        return (body, try caller(context, userID: user, agentID: try body.identifier("agent_id", orIn: query)))
     }
 
     /// Runs a change with the version the request's `If-Match` names (nil without one), answering 412 when

@@ -9,10 +9,24 @@ struct RequestFields {
     /// "body" or "query", for messages.
     let origin: String
 
-    /// The JSON object body of `context`'s request.
+    /// The JSON object body of `context`'s request, whose fields the route reads from `fields`.
+    ///
+    /// Other fields are ignored, as mem0 clients send some of their own, except one that looks like a
+    /// misspelling of a field the route takes (`agentid`, `filter`): that would otherwise be dropped
+    /// without a word, and the request do something else than meant.
     /// - Throws: 415 when the body is declared as something other than JSON, 400 when it does not
-    ///   parse, 422 when it is not an object.
-    static func body(_ context: RequestContext, allowEmpty: Bool = false) throws(APIError) -> RequestFields {
+    ///   parse, 422 when it is not an object or has a misspelt field.
+    static func body(_ context: RequestContext, fields: Set<String>, allowEmpty: Bool = false) throws(APIError) -> RequestFields {
+        let body = try body(context, allowEmpty: allowEmpty)
+        for name in body.object.keys.sorted() where !fields.contains(name) {
+            if let meant = NearMiss.meant(name, among: fields) {
+                throw .validation("unknown field '\(name)'; did you mean '\(meant)'?")
+            }
+        }
+        return body
+    }
+
+    private static func body(_ context: RequestContext, allowEmpty: Bool) throws(APIError) -> RequestFields {
         let request = context.request
         if let type = request.headers["Content-Type"] {
             let media = type.split(separator: ";").first.map { String($0).trimmingSpaces().lowercased() } ?? ""
@@ -36,23 +50,24 @@ struct RequestFields {
         return RequestFields(object: object, origin: "body")
     }
 
-    /// The query parameters of `context`'s request (the first of repeated names wins).
-    static func query(_ context: RequestContext) -> RequestFields {
-        var object = JSONObject()
-        for (name, value) in context.request.query where object[name] == nil { object[name] = .string(value) }
-        return RequestFields(object: object, origin: "query")
-    }
-
     /// The query parameters of `context`'s request, refusing any name outside `accepted` (and
-    /// `metadata.KEY` when `metadataKeys`): a misspelt filter must not silently widen an answer.
+    /// `metadata.KEY` when `metadataKeys`) and a name given twice with different values: a misspelt or
+    /// doubled filter must not silently change an answer.
     /// - Throws: 422 naming the parameter and the ones the path takes.
     static func query(_ context: RequestContext, accepting accepted: Set<String>, metadataKeys: Bool = false) throws(APIError) -> RequestFields {
-        for (name, _) in context.request.query where !accepted.contains(name) {
-            if metadataKeys && name.hasPrefix("metadata.") && name.count > 9 { continue }
-            let others = accepted.sorted().joined(separator: ", ") + (metadataKeys ? ", metadata.KEY" : "")
-            throw .validation("unknown query parameter '\(name)'; this path takes \(others)")
+        var object = JSONObject()
+        for (name, value) in context.request.query {
+            guard accepted.contains(name) || (metadataKeys && name.hasPrefix("metadata.") && name.count > 9) else {
+                let hint = NearMiss.meant(name, among: accepted).map { "did you mean '\($0)'? " } ?? ""
+                let others = accepted.sorted().joined(separator: ", ") + (metadataKeys ? ", metadata.KEY" : "")
+                throw .validation("unknown query parameter '\(name)'; \(hint)this path takes \(others)")
+            }
+            if let earlier = object[name], earlier != .string(value) {
+                throw .validation("query parameter '\(name)' is given twice with different values; give it once")
+            }
+            object[name] = .string(value)
         }
-        return query(context)
+        return RequestFields(object: object, origin: "query")
     }
 
     func has(_ key: String) -> Bool { object[key].map { !$0.isNull } ?? false }
@@ -120,14 +135,35 @@ struct RequestFields {
 
     func timestamp(_ key: String) throws(APIError) -> Timestamp? {
         guard let s = try string(key) else { return nil }
-        guard let t = Timestamp(rfc3339: s) else { throw .validation("'\(key)' must be an RFC 3339 time such as 2026-01-31T12:00:00.000Z") }
-        return t
+        if let t = Timestamp(rfc3339: s) { return t }
+        // An unescaped `+` of an offset arrives as a space (`…:00 01:00`); no other space can stand there.
+        if origin == "query", s.utf8.count > 19, let t = Timestamp(rfc3339: Self.offsetPlusRestored(s)) { return t }
+        throw .validation("'\(key)' must be an RFC 3339 time such as 2026-01-31T12:00:00.000Z")
+    }
+
+    /// `s` with a space after the time of day read as the `+` it was before URL decoding.
+    private static func offsetPlusRestored(_ s: String) -> String {
+        var bytes = Array(s.utf8)
+        for i in 19..<bytes.count where bytes[i] == 0x20 { bytes[i] = UInt8(ascii: "+") }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The filter keys a body may also nest in a `filters` object.
     static let filterKeys: Set<String> = [
         "user_id", "agent_id", "run_id", "metadata", "created_after", "created_before", "updated_after", "updated_before",
     ]
+
+    /// An identifier a change may give in its body (`self`) or its query (DELETE has no body), such as
+    /// `user_id` and `agent_id`.
+    /// - Throws: 422 when the two differ.
+    func identifier(_ key: String, orIn query: RequestFields) throws(APIError) -> String? {
+        let inBody = try identifier(key)
+        let inQuery = try query.identifier(key)
+        if let inBody, let inQuery, inBody != inQuery {
+            throw .validation("'\(key)' is given in the body and the query with different values; give it once")
+        }
+        return inBody ?? inQuery
+    }
 
     /// These fields with a `filters` object folded in, the shape mem0 clients send
     /// (`{"query": …, "filters": {"agent_id": …, "topic": …}}`): a filter key there counts as given at the
