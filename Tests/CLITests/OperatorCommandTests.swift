@@ -93,6 +93,8 @@ import Testing
         #expect(revert.object["content"] as? String == original)
         #expect(revert.object["version"] as? Int == 3)
         #expect(try memledger(["revert", updated, "--to-version", "9", "--data", seeded.path]).status == 64)
+        let again = try memledger(["revert", updated, "--to-version", "1", "--data", seeded.path], environment: env)
+        #expect(again.status == 0 && again.stdout.contains("already has the content and metadata of version 1; nothing appended (still version 3)"))
 
         let deleted = seeded.deleted[0]
         let restore = try memledger(["restore", deleted, "--data", seeded.path, "--json"], environment: env)
