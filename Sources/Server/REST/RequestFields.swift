@@ -12,8 +12,8 @@ struct RequestFields {
     /// The JSON object body of `context`'s request, whose fields the route reads from `fields`.
     ///
     /// Other fields are ignored, as mem0 clients send some of their own, except one that looks like a
-    /// misspelling of a field the route takes (`agentid`, `filter`): that would otherwise be dropped
-    /// without a word, and the request do something else than meant.
+    /// misspelling of a field the route takes (`agentid`, `filter`): dropped without a word, it would make
+    /// the request do something other than what was meant.
     /// - Throws: 415 when the body is declared as something other than JSON, 400 when it does not
     ///   parse, 422 when it is not an object or has a misspelt field.
     static func body(_ context: RequestContext, fields: Set<String>, allowEmpty: Bool = false) throws(APIError) -> RequestFields {
