@@ -10,26 +10,30 @@ struct AuditCommand: CLICommand {
     static let help = """
         usage: memledger audit [--data DIR] [--agent ID] [--client ID] [--user ID] [--type TYPE[,TYPE…]]
                                [--memory ID] [--since TIME] [--until TIME] [--after POS] [--limit N]
-                               [--summary] [--json]
+                               [--summary] [--by client|agent] [--json]
 
         Lists ledger events in position order with their provenance: time, type, memory, user, agent,
         client (API key name or OAuth client), actor and transport. TYPE is a full type such as
         memory.added or auth.key_created, or a memory event's short name (added, updated, deleted,
         restored, redacted); an unknown type is a usage error that lists the known ones. TIME is
         RFC 3339; --since and --until are inclusive.
-        A summary per client of adds, updates, deletes, restores and redactions follows the table.
+        A summary per client (or per agent) of adds, updates, deletes, restores and redactions follows
+        the table.
 
-          --summary   only the per-client summary
-          --json      JSON lines: one event per line, or with --summary one client per line
+          --summary   only the summary
+          --by        what the summary counts per: client (the API key or OAuth client, the default)
+                      or agent (the agent_id each change named, else the credential's name)
+          --json      JSON lines: one event per line, or with --summary one client (agent) per line
         Exit: 0 done, 64 bad arguments, 69 no data directory.
         """
-    static let valued: Set<String> = ["data", "agent", "client", "user", "type", "memory", "since", "until", "after", "limit"]
+    static let valued: Set<String> = ["data", "agent", "client", "user", "type", "memory", "since", "until", "after", "limit", "by"]
 
     let context: OperatorContext
     let filter: EventFilter
     let after: Int64
     let limit: Int
     let summaryOnly: Bool
+    let byAgent: Bool
 
     init(_ args: Arguments) throws(UsageError) {
         try args.allowOnly(Self.valued.union(["summary"]))
@@ -53,19 +57,25 @@ struct AuditCommand: CLICommand {
         guard let limit = Int(args["limit"] ?? "\(Int.max)"), limit > 0 else { throw UsageError("--limit takes a positive number") }
         self.limit = limit
         summaryOnly = args.has("summary")
+        switch args["by"] ?? "client" {
+        case "client": byAgent = false
+        case "agent": byAgent = true
+        case let other: throw UsageError("--by takes client or agent (got '\(other)')")
+        }
     }
 
-    /// Counts per client, in the order clients first appear.
+    /// Counts per client (or agent), in the order they first appear.
     struct Summary {
+        let byAgent: Bool
         var order: [String] = []
         var counts: [String: [String: Int]] = [:]
         static let kinds = ["added", "updated", "deleted", "restored", "redacted", "other"]
 
         mutating func count(_ event: RecordedEvent) {
-            let client = event.provenance.clientID ?? "-"
-            if counts[client] == nil { order.append(client); counts[client] = [:] }
+            let who = (byAgent ? event.provenance.agentID : event.provenance.clientID) ?? "-"
+            if counts[who] == nil { order.append(who); counts[who] = [:] }
             let kind = event.type.hasPrefix("memory.") ? String(event.type.dropFirst(7)) : "other"
-            counts[client]![Self.kinds.contains(kind) ? kind : "other", default: 0] += 1
+            counts[who]![Self.kinds.contains(kind) ? kind : "other", default: 0] += 1
         }
     }
 
@@ -73,7 +83,7 @@ struct AuditCommand: CLICommand {
         guard context.data.exists else { throw CommandFailure.noData(context.data) }
         let ledger = try Ledger(path: context.data.database)
         defer { ledger.close() }
-        var summary = Summary()
+        var summary = Summary(byAgent: byAgent)
         var position = after
         var shown = 0
         let table = !context.json && !summaryOnly
@@ -100,7 +110,7 @@ struct AuditCommand: CLICommand {
         if context.json {
             if summaryOnly {
                 for client in summary.order {
-                    var o: JSONObject = ["client_id": .string(client)]
+                    var o: JSONObject = [byAgent ? "agent_id" : "client_id": .string(client)]
                     for kind in Summary.kinds { o[kind] = .int(Int64(summary.counts[client]![kind, default: 0])) }
                     context.emit(.object(o))
                 }
@@ -109,7 +119,7 @@ struct AuditCommand: CLICommand {
             if table { print("") }
             // The summary is printed whole at the end, so its client column fits the longest id (OAuth ids are UUIDs).
             let widths = [summary.order.map(\.count).max().map { max($0, 6) } ?? 6, 8, 8, 8, 9, 9, 6]
-            print(Self.row(["CLIENT"] + Summary.kinds.map { $0.uppercased() }, widths: widths))
+            print(Self.row([byAgent ? "AGENT" : "CLIENT"] + Summary.kinds.map { $0.uppercased() }, widths: widths))
             for client in summary.order {
                 print(Self.row([client] + Summary.kinds.map { String(summary.counts[client]![$0, default: 0]) }, widths: widths))
             }

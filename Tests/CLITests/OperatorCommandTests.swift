@@ -62,6 +62,11 @@ import Testing
         #expect(byClient["beta"]?["updated"] as? Int == 5)
         #expect(byClient["beta"]?["deleted"] as? Int == 2)
         #expect(byClient["alpha"]?["updated"] as? Int == 0)
+        // Per agent: alpha's changes named claude, beta's codex.
+        let agents = try memledger(["audit", "--data", seeded.path, "--summary", "--by", "agent", "--json"]).lines
+        let byAgent = Dictionary(uniqueKeysWithValues: agents.map { ($0["agent_id"] as? String ?? "", $0) })
+        #expect(byAgent["claude"]?["added"] as? Int == 10 && byAgent["codex"]?["updated"] as? Int == 5)
+        #expect(try memledger(["audit", "--data", seeded.path, "--summary", "--by", "memory"]).status == 64)
         let table = try memledger(["audit", "--data", seeded.path])
         #expect(table.stdout.contains("CLIENT"))
         #expect(table.stdout.contains("memory.added"))
