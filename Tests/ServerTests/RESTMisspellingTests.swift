@@ -19,8 +19,8 @@ import Testing
     /// Fields the mem0 clients and server send are not taken for misspellings of ours.
     @Test func mem0sOwnFieldsAreNotNearMisses() {
         let mem0 = ["infer", "output_format", "version", "org_id", "project_id", "app_id", "async_mode", "enable_graph",
-                    "timestamp", "includes", "excludes", "immutable", "expiration_date", "custom_categories", "top_k",
-                    "threshold", "rerank", "keyword_search", "fields"]
+                    "timestamp", "includes", "excludes", "immutable", "expiration_date", "custom_categories",
+                    "rerank", "keyword_search", "fields"]
         for field in mem0 {
             #expect(NearMiss.meant(field, among: Endpoints.addFields.union(Endpoints.searchFields)) == nil, "\(field) → \(NearMiss.meant(field, among: Endpoints.addFields.union(Endpoints.searchFields)) ?? "")")
         }
@@ -82,5 +82,51 @@ import Testing
         #expect(plus.status == 200 && plus.json["pagination"]?["total"] == 1)
         #expect(await f.call("GET", "/api/v1/memories?created_after=2000-01-01T00:00:00%2001:00", key: f.ownerKey).status == 200)
         #expect(await f.call("GET", "/api/v1/memories?created_after=yesterday", key: f.ownerKey).status == 422)
+    }
+
+    @Test func anAddTakesItsAgentFromTheBodyOrTheQuery() async throws {
+        let f = try await ServerFixture()
+        let query = await f.call("POST", "/api/v1/memories?agent_id=codex", key: f.ownerKey, json: ["content": "likes tea"])
+        #expect(query.status == 201 && query.json["agent_id"] == "codex" && query.json["created_by"]?["agent_id"] == "codex")
+        let both = await f.call("POST", "/api/v1/memories?agent_id=codex", key: f.ownerKey, json: ["content": "likes jam", "agent_id": "claude"])
+        #expect(both.status == 422)
+        let typo = await f.call("POST", "/api/v1/memories?agentid=codex", key: f.ownerKey, json: ["content": "likes jam"])
+        #expect(typo.status == 422 && typo.json["detail"]?.stringValue?.contains("did you mean 'agent_id'?") == true)
+    }
+
+    /// Search and bulk delete read everything from the body: a filter in the query would be dropped.
+    @Test func searchAndBulkDeleteRefuseQueryParameters() async throws {
+        let f = try await ServerFixture()
+        _ = try await f.add("likes tea", agent: "codex")
+        let search = await f.call("POST", "/api/v1/memories/search?agent_id=codex", key: f.ownerKey, json: ["query": "tea"])
+        #expect(search.status == 422)
+        #expect(search.json["detail"] == "unknown query parameter 'agent_id'; this path takes none: give 'agent_id' in the JSON body")
+        let bulk = await f.call("POST", "/api/v1/memories/delete_bulk?agent_id=codex", key: f.ownerKey, json: ["agent_id": "codex", "confirm": true])
+        #expect(bulk.status == 422)
+        #expect(await f.call("GET", "/api/v1/memories", key: f.ownerKey).json["pagination"]?["total"] == 1)
+    }
+
+    @Test func mem0sTopKAndThresholdAreLimitAndMinScore() async throws {
+        let f = try await ServerFixture()
+        for text in ["lives in Lisbon", "works in Lisbon", "visited Lisbon once"] { _ = try await f.add(text) }
+        let top = await f.call("POST", "/api/v1/memories/search", key: f.ownerKey, json: ["query": "Lisbon", "top_k": 1])
+        #expect(top.json["results"]?.arrayValue?.count == 1)
+        let strict = await f.call("POST", "/api/v1/memories/search", key: f.ownerKey, json: ["query": "Lisbon", "threshold": 0.99])
+        #expect(strict.json["results"]?.arrayValue?.allSatisfy { ($0["score"]?.doubleValue ?? 0) >= 0.99 } == true)
+        let clash = await f.call("POST", "/api/v1/memories/search", key: f.ownerKey, json: ["query": "Lisbon", "top_k": 1, "limit": 2])
+        #expect(clash.status == 422 && clash.json["detail"]?.stringValue?.contains("'limit' and 'top_k'") == true)
+    }
+
+    /// Keys in `filters` other than the filter names are metadata equalities; one that looks like a
+    /// misspelt filter name would match nothing, so it is refused, and `filters.metadata` still takes it.
+    @Test func aMisspeltFilterNameInsideFiltersIsRefused() async throws {
+        let f = try await ServerFixture()
+        _ = try await f.add("likes tea", agent: "codex", metadata: ["agentid": "x"])
+        let typo = await f.call("POST", "/api/v1/memories/search", key: f.ownerKey, json: ["query": "tea", "filters": ["agentid": "codex"]])
+        #expect(typo.status == 422 && typo.json["detail"]?.stringValue?.contains("'filters.agentid' looks like a misspelling of 'agent_id'") == true)
+        let meant = await f.call("POST", "/api/v1/memories/search", key: f.ownerKey, json: ["query": "tea", "filters": ["metadata": ["agentid": "x"]]])
+        #expect(meant.status == 200 && meant.json["results"]?.arrayValue?.count == 1)
+        let topic = await f.call("POST", "/api/v1/memories/search", key: f.ownerKey, json: ["query": "tea", "filters": ["topic": "none"]])
+        #expect(topic.status == 200 && topic.json["results"]?.arrayValue?.isEmpty == true)
     }
 }

@@ -10,19 +10,21 @@ extension Endpoints {
     static let changeFields: Set<String> = ["user_id", "agent_id"]
     static let redactFields = changeFields.union(["reason"])
     static let revertFields = changeFields.union(["version", "to_version"])
-    static let searchFields = RequestFields.filterKeys.union(["query", "limit", "mode", "min_score", "recency_weight", "filters"])
+    /// `top_k` and `threshold` are mem0's names for `limit` and `min_score`.
+    static let searchFields = RequestFields.filterKeys.union(["query", "limit", "mode", "min_score", "recency_weight", "filters", "top_k", "threshold"])
     static let bulkDeleteFields = RequestFields.filterKeys.union(["confirm", "filters"])
     /// The query parameters of the routes of one memory: who acts, and as which agent.
     static let memoryQuery: Set<String> = ["user_id", "agent_id"]
 
     /// `POST /api/v1/memories`: one `content`, or `messages` stored one memory per message.
     @Sendable func addMemory(_ context: RequestContext) async throws -> HTTPResponse {
+        let query = try RequestFields.query(context, accepting: Self.memoryQuery)
         let body = try RequestFields.body(context, fields: Self.addFields)
         guard body.has("content") || body.has("messages") else {
             throw APIError(422, "validation_error", "give 'content' (text) or 'messages' (a list of {role, content})")
         }
         var request = AddRequest(
-            content: try body.string("content"), agentID: try body.identifier("agent_id"), runID: try body.identifier("run_id"),
+            content: try body.string("content"), agentID: try body.identifier("agent_id", orIn: query), runID: try body.identifier("run_id"),
             metadata: try body.objectValue("metadata") ?? JSONObject(), dedup: try body.bool("dedup") ?? true)
         if let messages = body.object["messages"], !messages.isNull {
             guard let list = messages.arrayValue, !list.isEmpty else {
@@ -36,7 +38,7 @@ extension Endpoints {
             }
         }
         let principal = context.caller
-        let user = try effectiveUser(try body.identifier("user_id"), principal)
+        let user = try effectiveUser(try body.identifier("user_id", orIn: query), principal)
         if request.agentID == nil { request.agentID = principal.agentName }
         let result = try await service.add(request, caller: try caller(context, userID: user, agentID: request.agentID))
         let entries = result.entries.map { entry -> JSONValue in
@@ -104,6 +106,7 @@ extension Endpoints {
 
     /// `POST /api/v1/memories/delete_bulk`: at least one filter besides `user_id`; a dry run unless `confirm`.
     @Sendable func bulkDelete(_ context: RequestContext) async throws -> HTTPResponse {
+        _ = try RequestFields.query(context, accepting: [])
         let body = try RequestFields.body(context, fields: Self.bulkDeleteFields).foldingFilters()
         let filter = try body.filter()
         guard !filter.isEmpty else {
@@ -156,6 +159,7 @@ extension Endpoints {
     /// `min_score` and the list filters, at the top level or in `filters`. Without an `agent_id` filter it
     /// spans every agent.
     @Sendable func searchMemories(_ context: RequestContext) async throws -> HTTPResponse {
+        _ = try RequestFields.query(context, accepting: [])
         let body = try RequestFields.body(context, fields: Self.searchFields).foldingFilters()
         guard let query = try body.string("query") else { throw APIError.validation("give 'query', the text to search for") }
         guard !query.allSatisfy(\.isWhitespace) else { throw APIError.badRequest("'query' must not be empty or only whitespace") }
@@ -165,8 +169,8 @@ extension Endpoints {
             mode = m
         }
         let request = SearchRequest(
-            query: query, mode: mode, limit: try body.integer("limit", in: 1...100) ?? 10, filter: try body.filter(),
-            minScore: try body.double("min_score", in: 0...1), recencyWeight: try body.double("recency_weight", in: 0...1) ?? 0)
+            query: query, mode: mode, limit: try body.integer("limit", alias: "top_k", in: 1...100) ?? 10, filter: try body.filter(),
+            minScore: try body.double("min_score", alias: "threshold", in: 0...1), recencyWeight: try body.double("recency_weight", in: 0...1) ?? 0)
         let user = try effectiveUser(try body.identifier("user_id"), context.caller)
         let result = try await service.search(request, caller: try caller(context, userID: user))
         return Self.json(result.json)

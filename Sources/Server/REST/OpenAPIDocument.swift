@@ -1764,6 +1764,19 @@ enum OpenAPIDocument {
      "updated_before": {
       "type": "string",
       "description": "RFC 3339 UTC with milliseconds, e.g. 2026-01-31T12:00:00.000Z"
+     },
+     "top_k": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 100,
+      "default": 10,
+      "description": "mem0's name for limit"
+     },
+     "threshold": {
+      "type": "number",
+      "minimum": 0,
+      "maximum": 1,
+      "description": "mem0's name for min_score"
      }
     }
    },

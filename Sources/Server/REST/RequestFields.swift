@@ -58,6 +58,9 @@ struct RequestFields {
         var object = JSONObject()
         for (name, value) in context.request.query {
             guard accepted.contains(name) || (metadataKeys && name.hasPrefix("metadata.") && name.count > 9) else {
+                if accepted.isEmpty {
+                    throw .validation("unknown query parameter '\(name)'; this path takes none: give '\(name)' in the JSON body")
+                }
                 let hint = NearMiss.meant(name, among: accepted).map { "did you mean '\($0)'? " } ?? ""
                 let others = accepted.sorted().joined(separator: ", ") + (metadataKeys ? ", metadata.KEY" : "")
                 throw .validation("unknown query parameter '\(name)'; \(hint)this path takes \(others)")
@@ -113,6 +116,21 @@ struct RequestFields {
             throw .validation("'\(key)' must be a number in \(range.lowerBound)...\(range.upperBound)")
         }
         return d
+    }
+
+    /// `integer(key)`, also given as `alias` (another client's name for it), not as both with different values.
+    func integer(_ key: String, alias: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
+        try either(key, alias, try integer(key, in: range), try integer(alias, in: range))
+    }
+
+    /// `double(key)`, also given as `alias`, not as both with different values.
+    func double(_ key: String, alias: String, in range: ClosedRange<Double>) throws(APIError) -> Double? {
+        try either(key, alias, try double(key, in: range), try double(alias, in: range))
+    }
+
+    private func either<T: Equatable>(_ key: String, _ alias: String, _ a: T?, _ b: T?) throws(APIError) -> T? {
+        if let a, let b, a != b { throw .validation("'\(key)' and '\(alias)' name the same setting with different values; give one") }
+        return a ?? b
     }
 
     func bool(_ key: String) throws(APIError) -> Bool? {
@@ -181,6 +199,11 @@ struct RequestFields {
             target[name] = value
         }
         for (key, value) in nested where !value.isNull {
+            // Any other key is a metadata equality, so a misspelt filter would match nothing without a word.
+            if !Self.filterKeys.contains(key), key != "metadata", let meant = NearMiss.meant(key, among: Self.filterKeys) {
+                throw .validation(
+                    "'filters.\(key)' looks like a misspelling of '\(meant)'; for a metadata key of that name use 'filters.metadata.\(key)'")
+            }
             if key == "metadata" {
                 guard case .object(let inner) = value else { throw .validation("'filters.metadata' must be a JSON object") }
                 for (name, v) in inner { try put(name, v, into: &metadata, as: "metadata.\(name)") }
