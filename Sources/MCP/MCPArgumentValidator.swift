@@ -40,7 +40,8 @@ enum MCPArgumentValidator {
             if let property = properties[name] {
                 check(value, schema: property, name: path + name, into: &problems)
             } else if schema["additionalProperties"] == false {
-                problems.append("unknown argument '\(path)\(name)'")
+                let hint = NearMiss.meant(name, among: properties.map(\.key)).map { "; did you mean '\(path)\($0)'?" } ?? ""
+                problems.append("unknown argument '\(path)\(name)'\(hint)")
             }
         }
     }

@@ -1,3 +1,4 @@
+import JSON
 import Memory
 import OAuth
 

@@ -1,4 +1,4 @@
-import Server
+import JSON
 
 /// A minimal command-line reader: `--flag value`, `--flag=value`, `--switch`, positionals.
 struct Arguments {

@@ -202,6 +202,7 @@ import Testing
         (["text": "a", "mode": "quiet"], "'mode' must be one of: plain, loud"),
         (["text": "a", "tags": ["x", 2]], "'tags[1]' must be a string, got integer"),
         (["text": "a", "colour": "red"], "unknown argument 'colour'"),
+        (["txt": "a"], "unknown argument 'txt'; did you mean 'text'?"),
     ] as [(JSONValue, String)])
     func invalidArgumentsAreActionableToolErrors(arguments: JSONValue, expected: String) async throws {
         let reply = await server.respond(to: call("echo", arguments), context: context())
