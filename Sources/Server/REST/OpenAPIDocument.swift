@@ -138,6 +138,44 @@ enum OpenAPIDocument {
          "$ref": "#/components/schemas/AddAnswer"
         }
        }
+      },
+      "links": {
+       "GetMemory": {
+        "operationId": "getMemory",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       },
+       "UpdateMemory": {
+        "operationId": "updateMemory",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       },
+       "DeleteMemory": {
+        "operationId": "deleteMemory",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       },
+       "MemoryHistory": {
+        "operationId": "memoryHistory",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       },
+       "RestoreMemory": {
+        "operationId": "restoreMemory",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       },
+       "RevertMemory": {
+        "operationId": "revertMemory",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       }
       }
      },
      "200": {
@@ -719,6 +757,14 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/DeleteAnswer"
+        }
+       }
+      },
+      "links": {
+       "RestoreMemory": {
+        "operationId": "restoreMemory",
+        "parameters": {
+         "id": "$response.body#/id"
         }
        }
       }
