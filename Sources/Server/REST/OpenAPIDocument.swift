@@ -838,15 +838,7 @@ enum OpenAPIDocument {
       "description": ""
      },
      {
-      "name": "agent_id",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "minLength": 1,
-       "maxLength": 256
-      },
-      "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
+      "$ref": "#/components/parameters/ChangeAgent"
      },
      {
       "$ref": "#/components/parameters/IfMatch"
@@ -1633,10 +1625,7 @@ enum OpenAPIDocument {
       "maxLength": 256
      },
      "agent_id": {
-      "type": "string",
-      "minLength": 1,
-      "maxLength": 256,
-      "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
+      "$ref": "#/components/schemas/ChangeAgent"
      }
     }
    },
@@ -1649,10 +1638,7 @@ enum OpenAPIDocument {
       "maxLength": 256
      },
      "agent_id": {
-      "type": "string",
-      "minLength": 1,
-      "maxLength": 256,
-      "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
+      "$ref": "#/components/schemas/ChangeAgent"
      }
     }
    },
@@ -1668,10 +1654,7 @@ enum OpenAPIDocument {
       "maxLength": 256
      },
      "agent_id": {
-      "type": "string",
-      "minLength": 1,
-      "maxLength": 256,
-      "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
+      "$ref": "#/components/schemas/ChangeAgent"
      }
     }
    },
@@ -1691,10 +1674,7 @@ enum OpenAPIDocument {
       "maxLength": 256
      },
      "agent_id": {
-      "type": "string",
-      "minLength": 1,
-      "maxLength": 256,
-      "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
+      "$ref": "#/components/schemas/ChangeAgent"
      }
     }
    },
@@ -2163,6 +2143,12 @@ enum OpenAPIDocument {
       "type": "boolean"
      }
     }
+   },
+   "ChangeAgent": {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 256,
+    "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
    }
   },
   "parameters": {
@@ -2185,6 +2171,17 @@ enum OpenAPIDocument {
      "pattern": "^(\\*|(W/)?\"[1-9][0-9]{0,17}\"|[1-9][0-9]{0,17})$"
     },
     "description": "the version of the delete (the DELETE answer's version) as an entity tag (\"3\"); 412 when the memory is elsewhere"
+   },
+   "ChangeAgent": {
+    "name": "agent_id",
+    "in": "query",
+    "required": false,
+    "schema": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 256
+    },
+    "description": "the agent making this change, recorded in its event (default: the key's or OAuth client's name)"
    }
   }
  }
