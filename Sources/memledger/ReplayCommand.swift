@@ -67,8 +67,7 @@ struct ReplayCommand: CLICommand {
         progress.finish()
         if events == 0, case .time(let t) = bound, let first = try service.ledger.replayEvents(after: 0, limit: 1).first {
             // A date alone means its midnight (UTC), easily before everything of that day.
-            FileHandle.standardError.write(Data(
-                "note: no event is at or before \(t.rfc3339); the ledger starts at \(first.occurredAt.rfc3339)\n".utf8))
+            printError("note: no event is at or before \(t.rfc3339); the ledger starts at \(first.occurredAt.rfc3339)")
         }
         let count = try Connection(path: target).scalarInt("SELECT count(*) FROM memories") ?? 0
         if context.json {
